@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// FrameScout: video-evidence frame search and comparison over FFmpeg's libraries.
+// Layers (see ../shared/DESIGN.md): Core (pure Swift) <- Media (the only C user) <- framescout (CLI).
+// CPU flags are not set here (no unsafeFlags in library targets): pass
+// `-Xcc -march=x86-64-v2` on the swift build line for popcnt/SSE4.2 (README, .ci/run).
+import PackageDescription
+
+let package = Package(
+  name: "FrameScout",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "framescout", targets: ["framescout"]),
+    .library(name: "FrameScoutCore", targets: ["FrameScoutCore"]),
+    .library(name: "FrameScoutMedia", targets: ["FrameScoutMedia"]),
+    .library(name: "FrameScoutReport", targets: ["FrameScoutReport"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CFFmpeg",
+      pkgConfig: "libavformat",
+      providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
+    .target(
+      name: "CJPEG",
+      linkerSettings: [.linkedLibrary("jpeg")]),
+    .target(name: "FrameScoutCore"),
+    .target(
+      name: "FrameScoutMedia",
+      dependencies: [
+        "CFFmpeg", "CJPEG", "FrameScoutCore",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    .target(name: "FrameScoutReport", dependencies: ["FrameScoutCore"]),
+    .executableTarget(
+      name: "framescout",
+      dependencies: [
+        "FrameScoutMedia", "FrameScoutCore", "FrameScoutReport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "FrameScoutCoreTests", dependencies: ["FrameScoutCore"]),
+    .testTarget(name: "FrameScoutMediaTests", dependencies: ["FrameScoutMedia", "FrameScoutCore"]),
+    .testTarget(name: "FrameScoutReportTests", dependencies: ["FrameScoutReport"]),
+    .testTarget(name: "framescoutTests", dependencies: ["FrameScoutMedia"]),
+  ]
+)

@@ -1,0 +1,48 @@
+#ifndef CFFMPEG_SHIM_H
+#define CFFMPEG_SHIM_H
+// The only header FrameScoutMedia sees of FFmpeg. Swift imports plain literal macros only:
+// function-like macros, casts and FFERRTAG expressions are re-exported here as
+// static const / static inline (static, so no duplicate symbols across files).
+#include <libavformat/avformat.h>
+#include <libavcodec/avcodec.h>
+#include <libswscale/swscale.h>
+#include <libavutil/avutil.h>
+#include <libavutil/error.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
+#include <libavutil/dict.h>
+
+#if LIBAVCODEC_VERSION_MAJOR < 59
+#error "FrameScout needs FFmpeg >= 5.0 (libavcodec 59); install the Debian 12 libav*-dev packages"
+#endif
+
+static inline int cffmpeg_averror(int e) { return AVERROR(e); }
+static const int CFFMPEG_AVERROR_EOF = AVERROR_EOF;
+static const int CFFMPEG_AVERROR_INVALIDDATA = AVERROR_INVALIDDATA;
+static const int CFFMPEG_AVERROR_DECODER_NOT_FOUND = AVERROR_DECODER_NOT_FOUND;
+static const int CFFMPEG_AVERROR_STREAM_NOT_FOUND = AVERROR_STREAM_NOT_FOUND;
+static const int64_t CFFMPEG_NOPTS_VALUE = AV_NOPTS_VALUE;
+static const int CFFMPEG_TIME_BASE = AV_TIME_BASE;
+
+static inline unsigned cffmpeg_version_major(unsigned v) { return AV_VERSION_MAJOR(v); }
+static inline unsigned cffmpeg_version_minor(unsigned v) { return AV_VERSION_MINOR(v); }
+static inline unsigned cffmpeg_version_micro(unsigned v) { return AV_VERSION_MICRO(v); }
+
+/// The key-frame flag of a decoded frame (FFmpeg 5.1: AVFrame.key_frame; 6.x moved it to flags).
+static inline int cffmpeg_frame_is_key(const AVFrame *f) { return f->key_frame != 0 || f->pict_type == AV_PICTURE_TYPE_I; }
+/// Whether the decoder flagged the frame as corrupt (AV_FRAME_FLAG_CORRUPT or decode_error_flags).
+static inline int cffmpeg_frame_is_corrupt(const AVFrame *f) { return (f->flags & AV_FRAME_FLAG_CORRUPT) != 0 || f->decode_error_flags != 0; }
+static inline int cffmpeg_packet_is_key(const AVPacket *p) { return (p->flags & AV_PKT_FLAG_KEY) != 0; }
+static inline int cffmpeg_packet_is_corrupt(const AVPacket *p) { return (p->flags & AV_PKT_FLAG_CORRUPT) != 0; }
+
+/// Pixel-format facts without touching AVPixFmtDescriptor bitfields from Swift.
+/// Returns 1 when plane 0 of `fmt` is an 8-bit luma (Y) plane usable as gray directly.
+static inline int cffmpeg_pixfmt_has_8bit_luma_plane(int fmt) {
+  const AVPixFmtDescriptor *d = av_pix_fmt_desc_get((enum AVPixelFormat)fmt);
+  if (!d) return 0;
+  if (d->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BITSTREAM | AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_FLOAT)) return 0;
+  if (d->nb_components < 1) return 0;
+  if (d->comp[0].plane != 0 || d->comp[0].depth != 8 || d->comp[0].step != 1 || d->comp[0].shift != 0) return 0;
+  return 1;
+}
+#endif

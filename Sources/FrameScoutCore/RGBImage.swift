@@ -1,0 +1,99 @@
+/// An owned 8-bit RGB image (3 bytes a pixel, rows packed): thumbnails and contact sheets.
+public struct RGBImage: Sendable {
+  public let width: Int
+  public let height: Int
+  public var pixels: [UInt8]
+
+  public init(width: Int, height: Int, fill: (UInt8, UInt8, UInt8) = (0, 0, 0)) {
+    precondition(width >= 0 && height >= 0)
+    self.width = width
+    self.height = height
+    pixels = [UInt8](repeating: 0, count: width * height * 3)
+    if fill != (0, 0, 0) { fillRect(PixelRect(x: 0, y: 0, width: width, height: height), fill) }
+  }
+
+  public func pixel(_ x: Int, _ y: Int) -> (UInt8, UInt8, UInt8) {
+    let i = (y * width + x) * 3
+    return (pixels[i], pixels[i + 1], pixels[i + 2])
+  }
+
+  /// Fills the part of `rect` that lies inside the image.
+  public mutating func fillRect(_ rect: PixelRect, _ c: (UInt8, UInt8, UInt8)) {
+    let x0 = max(0, rect.x), x1 = min(width, rect.x + rect.width)
+    let y0 = max(0, rect.y), y1 = min(height, rect.y + rect.height)
+    guard x0 < x1, y0 < y1 else { return }
+    for y in y0..<y1 {
+      var i = (y * width + x0) * 3
+      for _ in x0..<x1 { pixels[i] = c.0; pixels[i + 1] = c.1; pixels[i + 2] = c.2; i += 3 }
+    }
+  }
+
+  /// Draws the outline of `rect`, `thickness` pixels wide, inside the rectangle.
+  public mutating func strokeRect(_ rect: PixelRect, _ c: (UInt8, UInt8, UInt8), thickness: Int = 2) {
+    let t = max(1, min(thickness, rect.width / 2 + 1, rect.height / 2 + 1))
+    fillRect(PixelRect(x: rect.x, y: rect.y, width: rect.width, height: t), c)
+    fillRect(PixelRect(x: rect.x, y: rect.y + rect.height - t, width: rect.width, height: t), c)
+    fillRect(PixelRect(x: rect.x, y: rect.y, width: t, height: rect.height), c)
+    fillRect(PixelRect(x: rect.x + rect.width - t, y: rect.y, width: t, height: rect.height), c)
+  }
+
+  /// Copies `tile` with its top-left corner at (x, y), clipped to the image.
+  public mutating func paste(_ tile: RGBImage, x: Int, y: Int) {
+    for ty in 0..<tile.height {
+      let dy = y + ty
+      guard dy >= 0 && dy < height else { continue }
+      for tx in 0..<tile.width {
+        let dx = x + tx
+        guard dx >= 0 && dx < width else { continue }
+        let s = (ty * tile.width + tx) * 3, d = (dy * width + dx) * 3
+        pixels[d] = tile.pixels[s]; pixels[d + 1] = tile.pixels[s + 1]; pixels[d + 2] = tile.pixels[s + 2]
+      }
+    }
+  }
+
+  /// Draws `text` with the built-in 5×7 font, each font pixel `scale`×`scale`.
+  /// Characters the font lacks are drawn as blanks.
+  public mutating func drawText(_ text: String, x: Int, y: Int, scale: Int = 2, color: (UInt8, UInt8, UInt8) = (255, 255, 255)) {
+    var cx = x
+    for ch in text.uppercased() {
+      if let rows = BitmapFont.glyphs[ch] {
+        for (ry, bits) in rows.enumerated() {
+          for rx in 0..<5 where bits & (0b10000 >> rx) != 0 {
+            fillRect(PixelRect(x: cx + rx * scale, y: y + ry * scale, width: scale, height: scale), color)
+          }
+        }
+      }
+      cx += BitmapFont.advance * scale
+    }
+  }
+}
+
+/// A 5×7 pixel font for timecodes and labels burned into thumbnails and sheets.
+public enum BitmapFont {
+  public static let advance = 6
+  public static let lineHeight = 7
+  public static func width(of text: String, scale: Int) -> Int { max(0, text.count * advance * scale - scale) }
+
+  static let glyphs: [Character: [UInt8]] = [
+    "0": [0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E], "1": [0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E],
+    "2": [0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F], "3": [0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E],
+    "4": [0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02], "5": [0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E],
+    "6": [0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E], "7": [0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08],
+    "8": [0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E], "9": [0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C],
+    ":": [0x00, 0x0C, 0x0C, 0x00, 0x0C, 0x0C, 0x00], ".": [0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x0C],
+    "#": [0x0A, 0x0A, 0x1F, 0x0A, 0x1F, 0x0A, 0x0A], "-": [0x00, 0x00, 0x00, 0x1F, 0x00, 0x00, 0x00],
+    "/": [0x01, 0x01, 0x02, 0x04, 0x08, 0x10, 0x10], " ": [0, 0, 0, 0, 0, 0, 0],
+    "A": [0x0E, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11], "B": [0x1E, 0x11, 0x11, 0x1E, 0x11, 0x11, 0x1E],
+    "C": [0x0E, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0E], "D": [0x1E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x1E],
+    "E": [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F], "F": [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10],
+    "G": [0x0E, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0F], "H": [0x11, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11],
+    "I": [0x0E, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0E], "K": [0x11, 0x12, 0x14, 0x18, 0x14, 0x12, 0x11],
+    "L": [0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1F], "M": [0x11, 0x1B, 0x15, 0x15, 0x11, 0x11, 0x11],
+    "N": [0x11, 0x11, 0x19, 0x15, 0x13, 0x11, 0x11], "O": [0x0E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E],
+    "P": [0x1E, 0x11, 0x11, 0x1E, 0x10, 0x10, 0x10], "R": [0x1E, 0x11, 0x11, 0x1E, 0x14, 0x12, 0x11],
+    "S": [0x0F, 0x10, 0x10, 0x0E, 0x01, 0x01, 0x1E], "T": [0x1F, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04],
+    "U": [0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E], "V": [0x11, 0x11, 0x11, 0x11, 0x11, 0x0A, 0x04],
+    "W": [0x11, 0x11, 0x11, 0x15, 0x15, 0x15, 0x0A], "X": [0x11, 0x11, 0x0A, 0x04, 0x0A, 0x11, 0x11],
+    "Y": [0x11, 0x11, 0x0A, 0x04, 0x04, 0x04, 0x04],
+  ]
+}

@@ -1,0 +1,97 @@
+import FrameScoutCore
+
+/// Fetches exact frames by number or time: seeks to the keyframe before the frame and
+/// decodes forward, comparing timestamps (not counts) to land on it.
+public final class FrameGrabber {
+  public let path: String
+  let decoder: VideoDecoder
+  /// Sorted frame timestamps from the packets; nil for streams without timestamps, which
+  /// are decoded from the start and counted instead.
+  public let table: FrameTable?
+
+  public init(path: String, options: OpenOptions = OpenOptions()) throws(MediaError) {
+    self.path = path
+    table = try FrameTable.read(path: path, options: options)
+    decoder = try VideoDecoder(path: path, options: DecodeOptions(open: options, analysisWidth: nil))
+  }
+
+  public var info: StreamInfo { decoder.info }
+  public var warnings: [String] { decoder.warnings }
+  public var damage: DamageReport { decoder.damage }
+
+  /// Frame count when known without decoding (from the packets).
+  public var frameCount: Int? { table?.count }
+
+  /// Resolves a user time to a frame number, or throws `outOfRange` naming the limits.
+  public func frameNumber(for spec: TimeSpec) throws(MediaError) -> Int {
+    switch spec {
+    case .frame(let n):
+      if let count = table?.count, n >= count {
+        throw MediaError(file: path, kind: .outOfRange, reason: "frame #\(n) is past the end (the video has \(count) frames, #0–#\(count - 1))")
+      }
+      return n
+    case .seconds(let s):
+      guard let table else { return Int(s * (info.nominalFPS ?? 25)) }
+      guard let n = table.frame(at: s), let last = table.pts.indices.last else {
+        throw MediaError(file: path, kind: .outOfRange, reason: "\(Timecode.format(s)) is before the first frame")
+      }
+      let end = table.time(ofFrame: last) + 1 / (info.nominalFPS ?? 25)
+      if s >= end {
+        throw MediaError(file: path, kind: .outOfRange, reason: "\(Timecode.format(s)) is past the end (the video lasts \(Timecode.format(end)))")
+      }
+      return n
+    }
+  }
+
+  /// Decodes frame `n` and lends it to `body`. Throws `outOfRange` when the stream ends first.
+  public func withFrame<R>(_ n: Int, _ body: (borrowing VideoFrame, Int) throws -> R) throws -> R {
+    var result: R? = nil
+    if let table {
+      guard n < table.count else { throw MediaError(file: path, kind: .outOfRange, reason: "frame #\(n) is past the end") }
+      let target = table.pts[n]
+      // Seek before the frame; if the demuxer lands after it (index by dts), step back further.
+      let time = table.time(ofFrame: n)
+      var back = 0.0
+      while true {
+        let from = max(0, time - back)
+        try decoder.seek(toKeyframeAtOrBefore: from)
+        var overshot = false
+        try decoder.forEachFrame { frame in
+          guard let pts = frame.pts else { return .next }
+          if pts == target { result = try body(frame, n); return .stop }
+          if pts > target { overshot = true; return .stop }
+          return .next
+        }
+        // Done, or the stream ended, or even a decode from the start passed the frame by.
+        if result != nil || !overshot || from == 0 { break }
+        back = back == 0 ? 2 : back * 2
+      }
+      if result == nil {
+        throw MediaError(file: path, kind: .outOfRange, reason: "frame #\(n) could not be decoded (damaged or missing data)")
+      }
+    } else {
+      try decoder.seek(toKeyframeAtOrBefore: 0)
+      try decoder.forEachFrame { frame in
+        if frame.index == n { result = try body(frame, n); return .stop }
+        return .next
+      }
+      if result == nil { throw MediaError(file: path, kind: .outOfRange, reason: "frame #\(n) is past the end of the stream") }
+    }
+    return result!
+  }
+
+  /// Lends each of the frames `numbers` (ascending) to `body`: by seeking when the
+  /// timestamps are known, else in one pass from the start.
+  public func forEachFrame(_ numbers: [Int], _ body: (borrowing VideoFrame, Int) throws -> Void) throws {
+    if table != nil {
+      for n in numbers { try withFrame(n) { frame, n in try body(frame, n) } }
+      return
+    }
+    var wanted = Set(numbers)
+    try decoder.seek(toKeyframeAtOrBefore: 0)
+    try decoder.forEachFrame { frame in
+      if wanted.remove(frame.index) != nil { try body(frame, frame.index) }
+      return wanted.isEmpty ? .stop : .next
+    }
+  }
+}

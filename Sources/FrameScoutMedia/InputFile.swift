@@ -1,0 +1,121 @@
+import CFFmpeg
+import Foundation
+
+/// How to open an input: which video stream, and overrides for files whose container
+/// cannot tell (raw elementary streams without timestamps, misnamed files).
+public struct OpenOptions: Sendable, Hashable {
+  /// The stream index in the file (as ffprobe numbers streams); nil picks the best video stream.
+  public var stream: Int?
+  /// Forces a demuxer by FFmpeg name (`h264`, `hevc`, `dhav`, `mjpeg`…); nil probes the content.
+  public var format: String?
+  /// The frame rate to assume for a stream without usable timestamps. When nil, the
+  /// bitstream's own timing information is used, and 25 fps with a warning when it has none.
+  public var fps: Double?
+
+  public init(stream: Int? = nil, format: String? = nil, fps: Double? = nil) {
+    self.stream = stream
+    self.format = format
+    self.fps = fps
+  }
+}
+
+/// An opened container with its chosen video stream. Owns the `AVFormatContext`
+/// (`avformat_open_input` in `init`, `avformat_close_input` in `deinit`). Inputs are only
+/// ever opened read-only.
+final class InputFile {
+  let path: String
+  var context: UnsafeMutablePointer<AVFormatContext>?
+  let streamIndex: Int32
+  let stream: UnsafeMutablePointer<AVStream>
+
+  init(path: String, options: OpenOptions) throws(MediaError) {
+    _ = FFmpegLibraries.quiet
+    self.path = path
+    try Self.checkReadableFile(path)
+
+    var input: UnsafePointer<AVInputFormat>? = nil
+    if let name = options.format {
+      input = av_find_input_format(name)
+      if input == nil { throw MediaError(file: path, kind: .notVideo, reason: "unknown input format '\(name)'") }
+    }
+    var ctx: UnsafeMutablePointer<AVFormatContext>? = nil
+    var status = avformat_open_input(&ctx, path, input, nil)
+    if status < 0 {
+      throw Self.openError(path: path, code: status)
+    }
+    context = ctx
+    status = avformat_find_stream_info(ctx, nil)
+    if status < 0 {
+      avformat_close_input(&context)
+      throw MediaError(file: path, kind: .notVideo, "cannot read stream information", code: status)
+    }
+    let fmt = ctx!
+    let count = Int32(fmt.pointee.nb_streams)
+    var chosen: Int32
+    if let wanted = options.stream {
+      guard wanted >= 0, wanted < count,
+            fmt.pointee.streams[wanted]!.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO else {
+        avformat_close_input(&context)
+        throw MediaError(file: path, kind: .noVideoStream, reason: "stream \(wanted) is not a video stream (the file has \(count) streams)")
+      }
+      chosen = Int32(wanted)
+    } else {
+      chosen = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
+      if chosen < 0 {
+        avformat_close_input(&context)
+        throw MediaError(file: path, kind: .noVideoStream, reason: "no video stream in the file")
+      }
+    }
+    // Attached pictures (cover art) are not footage.
+    if fmt.pointee.streams[Int(chosen)]!.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0, options.stream == nil {
+      avformat_close_input(&context)
+      throw MediaError(file: path, kind: .noVideoStream, reason: "no video stream in the file (only an attached picture)")
+    }
+    streamIndex = chosen
+    stream = fmt.pointee.streams[Int(chosen)]!
+    // Let the demuxer drop every other stream's packets early.
+    for i in 0..<Int(count) where i != Int(chosen) {
+      fmt.pointee.streams[i]!.pointee.discard = AVDISCARD_ALL
+    }
+  }
+
+  deinit { avformat_close_input(&context) }
+
+  var format: UnsafeMutablePointer<AVFormatContext> { context! }
+
+  /// True when the container carries no timestamps (raw elementary streams).
+  var containerHasNoTimestamps: Bool {
+    Int32(format.pointee.iformat.pointee.flags) & AVFMT_NOTIMESTAMPS != 0
+  }
+
+  /// Checks the path before FFmpeg sees it, so the common mistakes get plain words.
+  static func checkReadableFile(_ path: String) throws(MediaError) {
+    var st = stat()
+    if stat(path, &st) != 0 {
+      let e = errno
+      if e == EACCES { throw MediaError(file: path, kind: .permissionDenied, reason: "permission denied") }
+      throw MediaError(file: path, kind: .notFound, reason: "no such file")
+    }
+    if (st.st_mode & S_IFMT) == S_IFDIR { throw MediaError(file: path, kind: .isDirectory, reason: "is a directory, not a video file") }
+    if (st.st_mode & S_IFMT) == S_IFREG && st.st_size == 0 { throw MediaError(file: path, kind: .empty, reason: "empty file (0 bytes)") }
+    let fd = open(path, O_RDONLY)
+    if fd < 0 {
+      let e = errno
+      if e == EACCES { throw MediaError(file: path, kind: .permissionDenied, reason: "permission denied") }
+      throw MediaError(file: path, kind: .readFailed, reason: "cannot open: \(String(cString: strerror(e)))")
+    }
+    close(fd)
+  }
+
+  static func openError(path: String, code: Int32) -> MediaError {
+    if code == CFFMPEG_AVERROR_INVALIDDATA {
+      return MediaError(file: path, kind: .notVideo, reason: "not a video file (no known container or stream format)")
+    }
+    if code == cffmpeg_averror(EACCES) { return MediaError(file: path, kind: .permissionDenied, reason: "permission denied") }
+    return MediaError(file: path, kind: .notVideo, "cannot open", code: code)
+  }
+}
+
+extension AVRational {
+  var doubleValue: Double? { num > 0 && den > 0 ? Double(num) / Double(den) : nil }
+}

@@ -1,0 +1,354 @@
+import CFFmpeg
+import FrameScoutCore
+import Foundation
+
+/// How to decode: threads, keyframes only, and the size of the reduced gray image.
+public struct DecodeOptions: Sendable, Hashable {
+  public var open: OpenOptions
+  /// Decoder threads; 0 uses every core.
+  public var threads: Int
+  /// Decode keyframes only: non-key packets are never handed to the decoder, and the
+  /// decoder is told to skip non-key frames (`skip_frame = AVDISCARD_NONKEY`).
+  public var keyframesOnly: Bool
+  /// Width of the reduced gray image lent with each frame (area average of the luma
+  /// plane); nil lends the luma plane only.
+  public var analysisWidth: Int?
+
+  public init(open: OpenOptions = OpenOptions(), threads: Int = 0, keyframesOnly: Bool = false, analysisWidth: Int? = 320) {
+    self.open = open
+    self.threads = threads
+    self.keyframesOnly = keyframesOnly
+    self.analysisWidth = analysisWidth
+  }
+}
+
+/// One decoded frame, lent to the caller's closure and valid only during the call.
+public struct VideoFrame: ~Copyable {
+  /// Position in presentation order, counted from the first frame of the stream.
+  public let index: Int
+  /// The frame's own timestamp in the stream's time base (nil when the stream has none).
+  public let pts: Int64?
+  /// Seconds from the start of the stream, from the frame's pts (never index ÷ fps while
+  /// pts exist); for streams without timestamps, index ÷ the frame rate in `timing`.
+  public let time: Double
+  public let isKeyframe: Bool
+  /// The decoder reported damage in this frame (concealed errors).
+  public let isCorrupt: Bool
+  /// The full-resolution luma plane (the Y plane of YUV, borrowed, no copy).
+  public let luma: GrayView
+  /// The luma reduced to the analysis width (nil when no analysis width was asked for).
+  public let gray: GrayView?
+  /// The decoder's frame, for colour rendering during the call only.
+  let native: UnsafeMutablePointer<AVFrame>
+
+  /// The frame in colour, scaled to `width` (aspect kept, sample aspect ratio applied),
+  /// for thumbnails and exports. The corresponding FFmpeg call is `sws_scale` to RGB24.
+  public func rgb(width requested: Int? = nil) -> RGBImage {
+    let w = Int(native.pointee.width), h = Int(native.pointee.height)
+    let sar = native.pointee.sample_aspect_ratio.doubleValue ?? 1
+    let displayWidth = Double(w) * sar
+    let outW = max(2, requested ?? Int(displayWidth.rounded()))
+    let outH = max(2, Int((Double(h) * Double(outW) / displayWidth).rounded()))
+    var image = RGBImage(width: outW, height: outH)
+    guard let sws = sws_getContext(Int32(w), Int32(h), AVPixelFormat(native.pointee.format), Int32(outW), Int32(outH),
+                                   AV_PIX_FMT_RGB24, outW < w ? SWS_AREA : SWS_BICUBIC, nil, nil, nil) else { return image }
+    defer { sws_freeContext(sws) }
+    image.pixels.withUnsafeMutableBufferPointer { out in
+      var dst: (UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt8>?) = (out.baseAddress, nil, nil, nil)
+      var dstStride: (Int32, Int32, Int32, Int32) = (Int32(outW * 3), 0, 0, 0)
+      withUnsafePointer(to: native.pointee.data) { data in
+        withUnsafePointer(to: native.pointee.linesize) { lines in
+          data.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { src in
+            lines.withMemoryRebound(to: Int32.self, capacity: 8) { srcStride in
+              withUnsafeMutablePointer(to: &dst) { d in
+                withUnsafeMutablePointer(to: &dstStride) { ds in
+                  d.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 4) { dp in
+                    ds.withMemoryRebound(to: Int32.self, capacity: 4) { dsp in
+                      _ = sws_scale(sws, src, srcStride, 0, Int32(h), dp, dsp)
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return image
+  }
+}
+
+public enum FrameAction { case next, stop }
+
+/// Where the frame times of a stream come from.
+public enum TimingSource: String, Sendable {
+  case pts = "frame pts"
+  case bitstream = "bitstream timing info"
+  case userFPS = "--fps"
+  case assumed = "assumed 25 fps"
+}
+
+/// Counts of what went wrong while decoding, reported to the caller as warnings.
+public struct DamageReport: Sendable, Hashable {
+  /// Packets the demuxer or decoder rejected (skipped).
+  public var corruptPackets = 0
+  /// Frames the decoder delivered with concealed errors.
+  public var corruptFrames = 0
+  /// Read errors the demuxer recovered from.
+  public var readErrors = 0
+  /// The stream ended early (truncated file) or a read failed for good.
+  public var truncated = false
+
+  public var isEmpty: Bool { corruptPackets == 0 && corruptFrames == 0 && readErrors == 0 && !truncated }
+
+  public var summary: String {
+    var parts: [String] = []
+    if corruptPackets > 0 { parts.append("\(corruptPackets) corrupt packet\(corruptPackets == 1 ? "" : "s") skipped") }
+    if corruptFrames > 0 { parts.append("\(corruptFrames) frame\(corruptFrames == 1 ? "" : "s") decoded with errors") }
+    if readErrors > 0 { parts.append("\(readErrors) read error\(readErrors == 1 ? "" : "s")") }
+    if truncated { parts.append("the file ends early (truncated)") }
+    return parts.joined(separator: ", ")
+  }
+}
+
+/// Decodes the video stream of one file and lends each frame to a closure.
+///
+/// Owns the `AVCodecContext`, one `AVPacket` and one `AVFrame` (allocated in `init`,
+/// freed in `deinit`), the swscale context for non-YUV inputs, and the reduced image, all
+/// reused for every frame: memory stays bounded whatever the length of the video.
+public final class VideoDecoder {
+  public let path: String
+  public let options: DecodeOptions
+  let input: InputFile
+  var codec: UnsafeMutablePointer<AVCodecContext>?
+  var packet: UnsafeMutablePointer<AVPacket>?
+  var frame: UnsafeMutablePointer<AVFrame>?
+  var scaler: OpaquePointer?
+  var scalerKey: (Int32, Int32, Int32) = (0, 0, -1)
+  let lumaBuffer = PixelBuffer()
+  let reduced = PixelBuffer()
+  /// swscale's destination plane pointers and strides (only plane 0 is used: GRAY8).
+  let scaleDestination = UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>.allocate(capacity: 4)
+  let scaleDestinationStride = UnsafeMutablePointer<Int32>.allocate(capacity: 4)
+  var downsampler: AreaDownsampler?
+
+  public private(set) var damage = DamageReport()
+  /// Human-readable notes about the input (assumed frame rate, etc.), each said once.
+  public private(set) var warnings: [String] = []
+  public private(set) var timingSource: TimingSource = .pts
+
+  /// Time base of the stream in seconds per tick, and the pts that counts as time zero.
+  let timeBase: Double
+  let originPts: Int64?
+  /// Next presentation index while decoding sequentially from the start (nil after a seek
+  /// until a frame with pts re-anchors it).
+  var nextIndex: Int? = 0
+  let nominalFPS: Double?
+  var noPtsFPS: Double?
+  var finished = false
+
+  public init(path: String, options: DecodeOptions = DecodeOptions()) throws(MediaError) {
+    self.path = path
+    self.options = options
+    input = try InputFile(path: path, options: options.open)
+    let st = input.stream
+    timeBase = st.pointee.time_base.doubleValue ?? 1.0 / 90_000
+    originPts = st.pointee.start_time != CFFMPEG_NOPTS_VALUE ? st.pointee.start_time : nil
+    nominalFPS = st.pointee.avg_frame_rate.doubleValue ?? st.pointee.r_frame_rate.doubleValue
+    scaleDestination.initialize(repeating: nil, count: 4)
+    scaleDestinationStride.initialize(repeating: 0, count: 4)
+
+    let par = st.pointee.codecpar!
+    guard let decoder = avcodec_find_decoder(par.pointee.codec_id) else {
+      let name = String(cString: avcodec_get_name(par.pointee.codec_id))
+      let tag = par.pointee.codec_tag
+      let fourcc = tag == 0 ? "" : " (fourcc \(fourCC(tag)))"
+      throw MediaError(file: path, kind: .unsupportedCodec, reason: "unsupported video codec '\(name)'\(fourcc): no decoder in this FFmpeg")
+    }
+    codec = avcodec_alloc_context3(decoder)
+    packet = av_packet_alloc()
+    frame = av_frame_alloc()
+    guard let ctx = codec, packet != nil, frame != nil else {
+      throw MediaError(file: path, kind: .readFailed, reason: "out of memory allocating the decoder")
+    }
+    var status = avcodec_parameters_to_context(ctx, par)
+    if status < 0 { throw MediaError(file: path, kind: .unsupportedCodec, "cannot configure the decoder", code: status) }
+    ctx.pointee.pkt_timebase = st.pointee.time_base
+    let threads = options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount
+    ctx.pointee.thread_count = Int32(threads)
+    ctx.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
+    if options.keyframesOnly { ctx.pointee.skip_frame = AVDISCARD_NONKEY }
+    status = avcodec_open2(ctx, decoder, nil)
+    if status < 0 { throw MediaError(file: path, kind: .unsupportedCodec, "cannot open the \(String(cString: decoder.pointee.name)) decoder", code: status) }
+  }
+
+  deinit {
+    scaleDestination.deallocate()
+    scaleDestinationStride.deallocate()
+    sws_freeContext(scaler)
+    av_frame_free(&frame)
+    av_packet_free(&packet)
+    avcodec_free_context(&codec)
+  }
+
+  /// The stream's facts as the container states them.
+  public var info: StreamInfo { StreamInfo(input: input) }
+
+  /// Moves to the keyframe at or before `seconds` (measured like `VideoFrame.time`).
+  /// The next `forEachFrame` starts there. The corresponding FFmpeg calls are
+  /// `av_seek_frame(…, AVSEEK_FLAG_BACKWARD)` and `avcodec_flush_buffers`.
+  public func seek(toKeyframeAtOrBefore seconds: Double) throws(MediaError) {
+    let target = Int64((max(0, seconds) / timeBase).rounded(.down)) + (originPts ?? 0)
+    var status = av_seek_frame(input.format, input.streamIndex, target, AVSEEK_FLAG_BACKWARD)
+    if status < 0 {
+      // Some demuxers (raw streams) only seek by bytes or not at all: rewind to the start.
+      status = av_seek_frame(input.format, input.streamIndex, originPts ?? 0, AVSEEK_FLAG_BACKWARD)
+      if status < 0 { status = avformat_seek_file(input.format, -1, Int64.min, 0, 0, AVSEEK_FLAG_BYTE) }
+      if status < 0 { throw MediaError(file: path, kind: .readFailed, "cannot seek to \(Timecode.format(seconds))", code: status) }
+      nextIndex = 0
+    } else {
+      nextIndex = target <= (originPts ?? 0) ? 0 : nil
+    }
+    avcodec_flush_buffers(codec)
+    finished = false
+  }
+
+  /// Decodes from the current position to the end (or until `body` returns `.stop`),
+  /// lending each frame to `body`. Damage is counted in `damage`, never thrown.
+  public func forEachFrame(_ body: (borrowing VideoFrame) throws -> FrameAction) throws {
+    guard let ctx = codec, let pkt = packet else { return }
+    let videoIndex = input.streamIndex
+    var consecutiveReadErrors = 0
+    if finished { return }
+    while true {
+      let status = av_read_frame(input.format, pkt)
+      if status == CFFMPEG_AVERROR_EOF || (status < 0 && avio_feof(input.format.pointee.pb) != 0) {
+        if status != CFFMPEG_AVERROR_EOF { damage.truncated = true }
+        break
+      }
+      if status < 0 {
+        if status == cffmpeg_averror(EAGAIN) { continue }
+        damage.readErrors += 1
+        consecutiveReadErrors += 1
+        if consecutiveReadErrors >= 64 { damage.truncated = true; break }
+        continue
+      }
+      consecutiveReadErrors = 0
+      defer { av_packet_unref(pkt) }
+      if pkt.pointee.stream_index != videoIndex { continue }
+      if options.keyframesOnly && cffmpeg_packet_is_key(pkt) == 0 { continue }
+      if cffmpeg_packet_is_corrupt(pkt) != 0 { damage.corruptPackets += 1 }
+      let sent = avcodec_send_packet(ctx, pkt)
+      if sent < 0 && sent != cffmpeg_averror(EAGAIN) {
+        damage.corruptPackets += 1
+        continue
+      }
+      if try drain(ctx, body) == .stop { return }
+    }
+    // End of input: flush the frames the decoder still holds.
+    avcodec_send_packet(ctx, nil)
+    _ = try drain(ctx, body)
+    finished = true
+  }
+
+  /// Receives every frame the decoder has ready. The corresponding FFmpeg call is
+  /// `avcodec_receive_frame`; EAGAIN and EOF are statuses, not errors.
+  func drain(_ ctx: UnsafeMutablePointer<AVCodecContext>, _ body: (borrowing VideoFrame) throws -> FrameAction) throws -> FrameAction {
+    guard let f = frame else { return .next }
+    while true {
+      let r = avcodec_receive_frame(ctx, f)
+      if r == cffmpeg_averror(EAGAIN) || r == CFFMPEG_AVERROR_EOF { return .next }
+      if r < 0 { damage.corruptPackets += 1; return .next }
+      defer { av_frame_unref(f) }
+      if cffmpeg_frame_is_corrupt(f) != 0 { damage.corruptFrames += 1 }
+      if try deliver(f, body) == .stop { return .stop }
+    }
+  }
+
+  func deliver(_ f: UnsafeMutablePointer<AVFrame>, _ body: (borrowing VideoFrame) throws -> FrameAction) throws -> FrameAction {
+    let rawPts = f.pointee.best_effort_timestamp
+    let pts: Int64? = rawPts != CFFMPEG_NOPTS_VALUE ? rawPts : nil
+    var time: Double
+    var index: Int
+    if let pts, !input.containerHasNoTimestamps {
+      time = Double(pts &- (originPts ?? 0)) * timeBase
+      if let n = nextIndex {
+        index = n
+      } else {
+        // After a seek: the index from the pts and the nominal rate (exact for constant frame rate).
+        let fps = nominalFPS ?? 25
+        index = max(0, Int((time * fps).rounded()))
+      }
+    } else {
+      let fps = frameRateWithoutTimestamps(ctx: codec!)
+      index = nextIndex ?? 0
+      time = Double(index) / fps
+    }
+    nextIndex = index + 1
+
+    guard let luma = lumaView(of: f) else { return .next }
+    var reducedView: GrayView? = nil
+    if let width = options.analysisWidth {
+      if downsampler == nil || downsampler!.sourceWidth != luma.width || downsampler!.sourceHeight != luma.height {
+        let size = AreaDownsampler.size(forSourceWidth: luma.width, sourceHeight: luma.height, width: width)
+        downsampler = AreaDownsampler(sourceWidth: luma.width, sourceHeight: luma.height, width: size.width, height: size.height)
+        reduced.resize(width: size.width, height: size.height)
+      }
+      downsampler!.downsample(luma, into: reduced.mutableView)
+      reducedView = reduced.view
+    }
+    let decoded = VideoFrame(index: index, pts: pts, time: time, isKeyframe: cffmpeg_frame_is_key(f) != 0,
+                             isCorrupt: cffmpeg_frame_is_corrupt(f) != 0, luma: luma, gray: reducedView, native: f)
+    return try body(decoded)
+  }
+
+  /// The rate used to time a stream that has no usable pts, chosen once (warned once).
+  func frameRateWithoutTimestamps(ctx: UnsafeMutablePointer<AVCodecContext>) -> Double {
+    if let fps = noPtsFPS { return fps }
+    let fps: Double
+    if let user = options.open.fps {
+      fps = user; timingSource = .userFPS
+    } else if let bitstream = ctx.pointee.framerate.doubleValue, bitstream > 0, bitstream < 1000 {
+      fps = bitstream; timingSource = .bitstream
+    } else {
+      fps = 25; timingSource = .assumed
+      warnings.append("no timestamps and no frame rate in the stream: assuming 25 fps (set --fps)")
+    }
+    noPtsFPS = fps
+    return fps
+  }
+
+  /// The 8-bit luma of a decoded frame: the Y plane itself for planar YUV/gray formats,
+  /// otherwise a gray conversion by swscale into a reused buffer.
+  func lumaView(of f: UnsafeMutablePointer<AVFrame>) -> GrayView? {
+    let w = f.pointee.width, h = f.pointee.height
+    guard w > 0, h > 0 else { return nil }
+    if cffmpeg_pixfmt_has_8bit_luma_plane(f.pointee.format) != 0, f.pointee.linesize.0 >= w, let y = f.pointee.data.0 {
+      return GrayView(base: UnsafePointer(y), width: Int(w), height: Int(h), stride: Int(f.pointee.linesize.0))
+    }
+    if scaler == nil || scalerKey != (w, h, f.pointee.format) {
+      sws_freeContext(scaler)
+      scaler = sws_getContext(w, h, AVPixelFormat(f.pointee.format), w, h, AV_PIX_FMT_GRAY8, SWS_AREA, nil, nil, nil)
+      scalerKey = (w, h, f.pointee.format)
+      lumaBuffer.resize(width: Int(w), height: Int(h))
+    }
+    guard let sws = scaler else { return nil }
+    scaleDestination[0] = lumaBuffer.mutableView.base
+    scaleDestinationStride[0] = Int32(w)
+    withUnsafePointer(to: f.pointee.data) { data in
+      withUnsafePointer(to: f.pointee.linesize) { lines in
+        data.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { src in
+          lines.withMemoryRebound(to: Int32.self, capacity: 8) { srcStride in
+            _ = sws_scale(sws, src, srcStride, 0, h, scaleDestination, scaleDestinationStride)
+          }
+        }
+      }
+    }
+    return lumaBuffer.view
+  }
+}
+
+func fourCC(_ tag: UInt32) -> String {
+  let bytes = [tag & 0xFF, (tag >> 8) & 0xFF, (tag >> 16) & 0xFF, (tag >> 24) & 0xFF]
+  return String(bytes.map { (0x20..<0x7F).contains($0) ? Character(UnicodeScalar(UInt8($0))) : "?" })
+}

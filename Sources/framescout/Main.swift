@@ -1,0 +1,81 @@
+import ArgumentParser
+import FrameScoutCore
+import FrameScoutMedia
+import Foundation
+
+/// Exit codes (DESIGN.md): 0 ran, 1 usage error, 2 an input could not be read,
+/// 3 some inputs failed in a batch.
+enum Exit {
+  static let ok: Int32 = 0, usage: Int32 = 1, input: Int32 = 2, partial: Int32 = 3
+}
+
+let toolVersion = "0.1.0"
+
+@main
+struct FrameScout: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "framescout",
+    abstract: "Find, in hours of CCTV footage, the frames that matter.",
+    discussion: """
+      Times: seconds (83.48), HH:MM:SS(.mmm), or a frame number (#2087).
+      Exit codes: 0 ran, 1 usage error, 2 an input could not be read, 3 some inputs failed.
+      """,
+    version: toolVersion,
+    subcommands: [Probe.self, FrameExport.self, Sheet.self, Bench.self])
+
+  /// Runs the command line with FrameScout's exit codes: ArgumentParser's own usage
+  /// errors (64 by default) become 1; a `MediaError` prints `framescout: FILE: reason`
+  /// and exits 2, or 1 when the input is fine but the request is not (a time past the end).
+  static func main() {
+    let code: Int32
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+      code = Exit.ok
+    } catch let error as MediaError {
+      printError(error.description)
+      code = error.kind == .outOfRange ? Exit.usage : Exit.input
+    } catch let error as FailedInputs {
+      code = error.code
+    } catch {
+      let exit = exitCode(for: error)
+      if exit == .success { Self.exit(withError: error) }   // --help, --version
+      if let e = error as? ExitCode { code = e.rawValue }
+      else {
+        printError(fullMessage(for: error).replacingOccurrences(of: "Error: ", with: ""))
+        code = Exit.usage
+      }
+    }
+    Foundation.exit(code)
+  }
+}
+
+/// Some inputs failed; their errors were already printed.
+struct FailedInputs: Error { let code: Int32 }
+
+func printError(_ message: String) {
+  FileHandle.standardError.write(Data(("framescout: " + message + "\n").utf8))
+}
+
+/// Options every command that opens videos shares.
+struct InputOptions: ParsableArguments {
+  @Option(help: "Video stream index to use (as ffprobe numbers streams); default: the best video stream.")
+  var stream: Int?
+
+  @Option(help: "Force the input format (FFmpeg demuxer name: h264, hevc, dhav, mjpeg…).")
+  var format: String?
+
+  @Option(help: "Frame rate for streams without timestamps (raw .h264/.265); default: the stream's timing info, else 25.")
+  var fps: Double?
+
+  func validate() throws {
+    if let stream, stream < 0 { throw ValidationError("--stream must be 0 or more") }
+    if let fps, !(fps > 0 && fps < 1000) { throw ValidationError("--fps must be between 0 and 1000") }
+  }
+
+  var open: OpenOptions { OpenOptions(stream: stream, format: format, fps: fps) }
+}
+
+extension TimeSpec: ExpressibleByArgument {
+  public init?(argument: String) { self.init(parsing: argument) }
+}
