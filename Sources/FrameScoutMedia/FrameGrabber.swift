@@ -54,16 +54,21 @@ public final class FrameGrabber {
       var back = 0.0
       while true {
         let from = max(0, time - back)
-        try decoder.seek(toKeyframeAtOrBefore: from)
-        var overshot = false
+        // Seeking is only as good as the demuxer's index (MPEG-TS seeks by bisection and
+        // can land past the frame or on data the decoder cannot start from); from the
+        // start, read the file from its first byte instead.
+        if from == 0 { try decoder.rewind() } else { try decoder.seek(toKeyframeAtOrBefore: from) }
+        var overshot = false, delivered = false
         try decoder.forEachFrame { frame in
+          delivered = true
           guard let pts = frame.pts else { return .next }
           if pts == target { result = try body(frame, n); return .stop }
           if pts > target { overshot = true; return .stop }
           return .next
         }
-        // Done, or the stream ended, or even a decode from the start passed the frame by.
-        if result != nil || !overshot || from == 0 { break }
+        // Done, or the target is not in the stream (the stream ended past it, or even a
+        // decode from the first byte passed it by).
+        if result != nil || from == 0 || (delivered && !overshot) { break }
         back = back == 0 ? 2 : back * 2
       }
       if result == nil {

@@ -213,6 +213,18 @@ public final class VideoDecoder {
     finished = false
   }
 
+  /// Goes back to the first byte of the file: the next `forEachFrame` decodes from the
+  /// start, whatever the demuxer's seeking support. The corresponding FFmpeg calls are
+  /// `avformat_seek_file(…, AVSEEK_FLAG_BYTE)` and `avcodec_flush_buffers`.
+  public func rewind() throws(MediaError) {
+    var status = avformat_seek_file(input.format, -1, Int64.min, 0, 0, AVSEEK_FLAG_BYTE)
+    if status < 0 { status = av_seek_frame(input.format, input.streamIndex, originPts ?? 0, AVSEEK_FLAG_BACKWARD) }
+    if status < 0 { throw MediaError(file: path, kind: .readFailed, "cannot go back to the start", code: status) }
+    avcodec_flush_buffers(codec)
+    nextIndex = 0
+    finished = false
+  }
+
   /// Decodes from the current position to the end (or until `body` returns `.stop`),
   /// lending each frame to `body`. Damage is counted in `damage`, never thrown.
   public func forEachFrame(_ body: (borrowing VideoFrame) throws -> FrameAction) throws {
