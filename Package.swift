@@ -43,6 +43,6 @@ let package = Package(
     .testTarget(name: "FrameScoutCoreTests", dependencies: ["FrameScoutCore"]),
     .testTarget(name: "FrameScoutMediaTests", dependencies: ["FrameScoutMedia", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutReportTests", dependencies: ["FrameScoutReport"]),
-    .testTarget(name: "framescoutTests", dependencies: ["FrameScoutMedia"]),
+    .testTarget(name: "framescoutTests", dependencies: ["framescout"]),
   ]
 )

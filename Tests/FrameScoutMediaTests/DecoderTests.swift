@@ -1,0 +1,148 @@
+import FrameScoutCore
+@testable import FrameScoutMedia
+import Foundation
+import XCTest
+
+final class DecoderTests: XCTestCase {
+  /// The number a frame of frame_index.mp4 carries: bar k (32 px wide) is white when bit k is set.
+  func frameNumberPattern(_ luma: GrayView) -> Int {
+    var n = 0
+    for k in 0..<10 where luma[k * 32 + 16, luma.height / 2] > 128 { n |= 1 << k }
+    return n
+  }
+
+  func testEveryFrameInOrderWithPtsTimes() throws {
+    let path = try clip("frame_index.mp4")
+    let decoder = try VideoDecoder(path: path)
+    var count = 0
+    var lastTime = -1.0
+    try decoder.forEachFrame { frame in
+      XCTAssertEqual(frame.index, count)
+      XCTAssertEqual(self.frameNumberPattern(frame.luma), frame.index, "frame \(frame.index) shows another frame")
+      XCTAssertNotNil(frame.pts)
+      XCTAssertEqual(frame.time, Double(frame.index) / 25, accuracy: 1e-9)
+      XCTAssertGreaterThan(frame.time, lastTime)
+      lastTime = frame.time
+      XCTAssertEqual(frame.gray?.width, 320)
+      XCTAssertEqual(frame.gray?.height, 240)
+      count += 1
+      return .next
+    }
+    XCTAssertEqual(count, try truth("frame_index.mp4")["frames"] as? Int)
+    XCTAssertTrue(decoder.damage.isEmpty, decoder.damage.summary)
+  }
+
+  func testExactFrameByNumberAndTimeInEveryContainer() throws {
+    // The same index-pattern frames, reached by seeking, in mp4 (B-frames), MPEG-TS, raw H.264.
+    let mp4 = try clip("frame_index.mp4")
+    let dir = try temporaryDirectory(self)
+    var paths = [mp4]
+    for (ext, args) in [("ts", ["-c", "copy", "-f", "mpegts"]), ("h264", ["-c", "copy", "-f", "h264"])] {
+      let out = dir.appendingPathComponent("frame_index.\(ext)").path
+      if let r = try runTool("ffmpeg", ["-v", "error", "-y", "-i", mp4] + args + [out]), r.status == 0 { paths.append(out) }
+    }
+    var rng = SystemRandomNumberGenerator()
+    var wanted = [0, 1, 49, 50, 51, 299] + (0..<8).map { _ in Int.random(in: 0..<300, using: &rng) }
+    wanted.shuffle()
+    for path in paths {
+      let grabber = try FrameGrabber(path: path)
+      for n in wanted {
+        let shown = try grabber.withFrame(n) { frame, _ in self.frameNumberPattern(frame.luma) }
+        XCTAssertEqual(shown, n, "\(path) #\(n)")
+      }
+      // A time picks the frame on screen then: 5.5 s at 25 fps is frame 137.
+      XCTAssertEqual(try grabber.frameNumber(for: .seconds(5.5)), 137)
+      XCTAssertEqual(try grabber.frameNumber(for: .seconds(5.52)), 138)
+      XCTAssertThrowsError(try grabber.frameNumber(for: .frame(300))) { e in
+        XCTAssertEqual((e as? MediaError)?.kind, .outOfRange)
+      }
+    }
+    XCTAssertEqual(paths.count, 3, "ffmpeg CLI missing: only mp4 was checked")
+  }
+
+  func testKeyframesOnlyDecodesJustKeyframes() throws {
+    let path = try clip("parcel_taken.mp4")
+    let scan = try PacketScan.scan(path: path)
+    let decoder = try VideoDecoder(path: path, options: DecodeOptions(keyframesOnly: true))
+    var times: [Double] = []
+    try decoder.forEachFrame { frame in
+      XCTAssertTrue(frame.isKeyframe)
+      times.append(frame.time)
+      XCTAssertEqual(Double(frame.index), frame.time * 25, accuracy: 0.01)
+      return .next
+    }
+    XCTAssertEqual(times.count, scan.keyframes)
+    XCTAssertEqual(times, times.sorted())
+  }
+
+  func testSeekLandsOnKeyframeAtOrBefore() throws {
+    let path = try clip("frame_index.mp4")
+    let decoder = try VideoDecoder(path: path)
+    try decoder.seek(toKeyframeAtOrBefore: 5.5)
+    var first: (index: Int, time: Double, key: Bool, shown: Int)? = nil
+    try decoder.forEachFrame { f in first = (f.index, f.time, f.isKeyframe, self.frameNumberPattern(f.luma)); return .stop }
+    XCTAssertEqual(first?.key, true)
+    XCTAssertLessThanOrEqual(first?.time ?? 99, 5.5)
+    XCTAssertGreaterThan(first?.time ?? -1, 5.5 - 4, "landed more than a GOP early")
+    XCTAssertEqual(first?.shown, first?.index, "the index after a seek must be the frame's real number")
+  }
+
+  func testRawStreamWithoutTimestampsIsTimedFromTheBitstream() throws {
+    let path = try clip("parcel_taken.h264")
+    let decoder = try VideoDecoder(path: path)
+    var last: (Int, Double) = (0, 0)
+    try decoder.forEachFrame { f in last = (f.index, f.time); return .next }
+    XCTAssertEqual(last.1, Double(last.0) / 25, accuracy: 1e-9)
+    XCTAssertEqual(last.0 + 1, try truth("parcel_taken.h264")["frames"] as? Int)
+    XCTAssertNotEqual(decoder.timingSource, .assumed)
+
+    // --fps overrides.
+    let forced = try VideoDecoder(path: path, options: DecodeOptions(open: OpenOptions(fps: 10)))
+    var t = 0.0
+    try forced.forEachFrame { f in t = f.time; return f.index == 20 ? .stop : .next }
+    XCTAssertEqual(t, 2.0, accuracy: 1e-9)
+    XCTAssertEqual(forced.timingSource, .userFPS)
+  }
+
+  func testTruncatedFileIsCountedNotFatal() throws {
+    let path = try clip("truncated.mp4")
+    let t = try truth("truncated.mp4")
+    let decoder = try VideoDecoder(path: path)
+    var frames = 0
+    try decoder.forEachFrame { _ in frames += 1; return .next }
+    XCTAssertGreaterThan(frames, 0)
+    if let decodable = t["decodable_frames"] as? Int { XCTAssertEqual(Double(frames), Double(decodable), accuracy: 2) }
+    XCTAssertFalse(decoder.damage.isEmpty, "a truncated file must be reported")
+    XCTAssertFalse(decoder.damage.summary.isEmpty)
+  }
+
+  func testCorruptPacketsAreCountedAndSkipped() throws {
+    // Overwrite bytes in the middle of a copy (the clip itself is never written to).
+    let src = try clip("passerby.ts")
+    let dir = try temporaryDirectory(self)
+    let path = dir.appendingPathComponent("damaged.ts").path
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: src)))
+    var state: UInt64 = 42
+    for k in stride(from: bytes.count / 3, to: bytes.count / 3 + 40_000, by: 1) {
+      state = state &* 6364136223846793005 &+ 1
+      if k % 188 != 0 { bytes[k] = UInt8(truncatingIfNeeded: state >> 40) }   // keep TS sync bytes, scramble payloads
+    }
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let decoder = try VideoDecoder(path: path)
+    var frames = 0
+    try decoder.forEachFrame { _ in frames += 1; return .next }
+    let full = try truth("passerby.ts")["frames"] as! Int
+    XCTAssertGreaterThan(frames, full / 2, "decoding must go on past the damage")
+    XCTAssertFalse(decoder.damage.isEmpty, "damage must be reported: \(frames) of \(full) frames")
+  }
+
+  func testMemoryStaysFlatOverRepeatedDecodes() throws {
+    let path = try clip("passerby.mp4")
+    func decodeOnce() throws { let d = try VideoDecoder(path: path); try d.forEachFrame { _ in .next } }
+    for _ in 0..<3 { try decodeOnce() }
+    let before = residentBytes()
+    for _ in 0..<25 { try decodeOnce() }
+    let grown = residentBytes() - before
+    XCTAssertLessThan(grown, 8 << 20, "resident memory grew by \(grown) bytes over 25 decodes")
+  }
+}
