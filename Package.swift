@@ -26,11 +26,12 @@ let package = Package(
     .target(
       name: "CJPEG",
       linkerSettings: [.linkedLibrary("jpeg")]),
+    .target(name: "CFFmpegLog", dependencies: ["CFFmpeg"]),
     .target(name: "FrameScoutCore"),
     .target(
       name: "FrameScoutMedia",
       dependencies: [
-        "CFFmpeg", "CJPEG", "FrameScoutCore",
+        "CFFmpeg", "CFFmpegLog", "CJPEG", "FrameScoutCore",
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .target(name: "FrameScoutReport", dependencies: ["FrameScoutCore"]),

@@ -1,4 +1,5 @@
 import CFFmpeg
+import CFFmpegLog
 
 /// The FFmpeg libraries this process runs with (run-time versions, not the headers'),
 /// as reported in every JSON output so a second analyst can reproduce a result.
@@ -11,7 +12,7 @@ public enum FFmpegLibraries {
             ("libavutil", v(avutil_version())), ("libswscale", v(swscale_version()))]
   }
 
-  /// Silences FFmpeg's own log lines: damage is counted and reported by FrameScout
-  /// instead. The corresponding FFmpeg call is `av_log_set_level(AV_LOG_QUIET)`.
-  static let quiet: Void = { av_log_set_level(AV_LOG_QUIET) }()
+  /// Replaces FFmpeg's own log lines by a callback that prints nothing and counts each
+  /// decoder's errors (CFFmpegLog): damage is reported by FrameScout, once, in its words.
+  static let quiet: Void = { cffmpeg_install_log_counter() }()
 }

@@ -5,14 +5,20 @@ import FrameScoutCore
 public final class FrameGrabber {
   public let path: String
   let decoder: VideoDecoder
+  let options: OpenOptions
   /// Sorted frame timestamps from the packets; nil for streams without timestamps, which
   /// are decoded from the start and counted instead.
   public let table: FrameTable?
 
+  /// Video packets in the file (one per frame), counted when there are no timestamps.
+  let packetCount: Int?
+
   public init(path: String, options: OpenOptions = OpenOptions()) throws(MediaError) {
     self.path = path
     table = try FrameTable.read(path: path, options: options)
+    packetCount = table == nil ? try PacketScan.scan(path: path, options: options).packets : nil
     decoder = try VideoDecoder(path: path, options: DecodeOptions(open: options, analysisWidth: nil))
+    self.options = options
   }
 
   public var info: StreamInfo { decoder.info }
@@ -20,18 +26,25 @@ public final class FrameGrabber {
   public var damage: DamageReport { decoder.damage }
 
   /// Frame count when known without decoding (from the packets).
-  public var frameCount: Int? { table?.count }
+  public var frameCount: Int? { table?.count ?? packetCount }
 
   /// Resolves a user time to a frame number, or throws `outOfRange` naming the limits.
   public func frameNumber(for spec: TimeSpec) throws(MediaError) -> Int {
     switch spec {
     case .frame(let n):
-      if let count = table?.count, n >= count {
+      if let count = frameCount, n >= count {
         throw MediaError(file: path, kind: .outOfRange, reason: "frame #\(n) is past the end (the video has \(count) frames, #0–#\(count - 1))")
       }
       return n
     case .seconds(let s):
-      guard let table else { return Int(s * (info.nominalFPS ?? 25)) }
+      guard let table else {
+        let fps = options.fps ?? info.nominalFPS ?? 25
+        let n = Int((s * fps + 0.0005).rounded(.down))
+        if let count = frameCount, n >= count {
+          throw MediaError(file: path, kind: .outOfRange, reason: "\(Timecode.format(s)) is past the end (the video lasts \(Timecode.format(Double(count) / fps)))")
+        }
+        return n
+      }
       guard let n = table.frame(at: s), let last = table.pts.indices.last else {
         throw MediaError(file: path, kind: .outOfRange, reason: "\(Timecode.format(s)) is before the first frame")
       }
@@ -86,17 +99,24 @@ public final class FrameGrabber {
   }
 
   /// Lends each of the frames `numbers` (ascending) to `body`: by seeking when the
-  /// timestamps are known, else in one pass from the start.
-  public func forEachFrame(_ numbers: [Int], _ body: (borrowing VideoFrame, Int) throws -> Void) throws {
+  /// timestamps are known, else in one pass from the start. Returns the numbers that
+  /// could not be decoded (damaged data), which are skipped.
+  @discardableResult
+  public func forEachFrame(_ numbers: [Int], _ body: (borrowing VideoFrame, Int) throws -> Void) throws -> [Int] {
+    var missing: [Int] = []
     if table != nil {
-      for n in numbers { try withFrame(n) { frame, n in try body(frame, n) } }
-      return
+      for n in numbers {
+        do { try withFrame(n) { frame, n in try body(frame, n) } }
+        catch let e as MediaError where e.kind == .outOfRange { missing.append(n) }
+      }
+      return missing
     }
     var wanted = Set(numbers)
-    try decoder.seek(toKeyframeAtOrBefore: 0)
+    try decoder.rewind()
     try decoder.forEachFrame { frame in
       if wanted.remove(frame.index) != nil { try body(frame, frame.index) }
       return wanted.isEmpty ? .stop : .next
     }
+    return wanted.sorted()
   }
 }

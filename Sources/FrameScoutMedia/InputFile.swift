@@ -109,11 +109,23 @@ final class InputFile {
 
   static func openError(path: String, code: Int32) -> MediaError {
     if code == CFFMPEG_AVERROR_INVALIDDATA {
+      if looksLikeISOMedia(path) {
+        return MediaError(file: path, kind: .notVideo, reason: "damaged or truncated MP4/MOV: its index (moov atom) is missing or unreadable")
+      }
       return MediaError(file: path, kind: .notVideo, reason: "not a video file (no known container or stream format)")
     }
     if code == cffmpeg_averror(EACCES) { return MediaError(file: path, kind: .permissionDenied, reason: "permission denied") }
     return MediaError(file: path, kind: .notVideo, "cannot open", code: code)
   }
+}
+
+/// True when the file starts with an ISO base media box (`ftyp`, `moov`, `mdat`, `free`).
+func looksLikeISOMedia(_ path: String) -> Bool {
+  guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+  defer { try? handle.close() }
+  guard let head = try? handle.read(upToCount: 8), head.count == 8 else { return false }
+  let type = String(decoding: head[4..<8], as: UTF8.self)
+  return ["ftyp", "moov", "mdat", "free", "wide", "skip"].contains(type)
 }
 
 extension AVRational {

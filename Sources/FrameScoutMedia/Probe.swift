@@ -23,6 +23,15 @@ public struct ProbeResult: Sendable {
     return ProbeResult(path: path, bytes: digest.bytes, sha256: digest.hex, stream: stream, packets: scan, counted: count)
   }
 
+  /// Whether the packets carry timestamps (raw elementary streams do not).
+  public var hasTimestamps: Bool { stream.hasTimestamps && (packets.packets == 0 || packets.minPts != nil) }
+
+  /// Where the nominal frame rate comes from, in words.
+  public var frameRateSource: String? {
+    hasTimestamps ? stream.nominalFPSSource
+      : stream.nominalFPS != nil ? "no timestamps: the demuxer's rate (bitstream timing info, else FFmpeg's default 25)" : nil
+  }
+
   /// The exact frame count (only after a full packet scan).
   public var frames: Int? { counted && packets.complete ? packets.packets : nil }
 }

@@ -1,4 +1,5 @@
 import CFFmpeg
+import CFFmpegLog
 import FrameScoutCore
 import Foundation
 
@@ -98,14 +99,17 @@ public struct DamageReport: Sendable, Hashable {
   public var readErrors = 0
   /// The stream ended early (truncated file) or a read failed for good.
   public var truncated = false
+  /// Errors the decoder logged while concealing damage (FFmpeg's own count of its complaints).
+  public var decoderErrors = 0
 
-  public var isEmpty: Bool { corruptPackets == 0 && corruptFrames == 0 && readErrors == 0 && !truncated }
+  public var isEmpty: Bool { corruptPackets == 0 && corruptFrames == 0 && readErrors == 0 && !truncated && decoderErrors == 0 }
 
   public var summary: String {
     var parts: [String] = []
     if corruptPackets > 0 { parts.append("\(corruptPackets) corrupt packet\(corruptPackets == 1 ? "" : "s") skipped") }
     if corruptFrames > 0 { parts.append("\(corruptFrames) frame\(corruptFrames == 1 ? "" : "s") decoded with errors") }
     if readErrors > 0 { parts.append("\(readErrors) read error\(readErrors == 1 ? "" : "s")") }
+    if decoderErrors > 0 { parts.append("\(decoderErrors) decoder error\(decoderErrors == 1 ? "" : "s") (damage concealed)") }
     if truncated { parts.append("the file ends early (truncated)") }
     return parts.joined(separator: ", ")
   }
@@ -132,7 +136,20 @@ public final class VideoDecoder {
   let scaleDestinationStride = UnsafeMutablePointer<Int32>.allocate(capacity: 4)
   var downsampler: AreaDownsampler?
 
-  public private(set) var damage = DamageReport()
+  public private(set) var damageCounts = DamageReport()
+  /// What went wrong so far: skipped packets, damaged frames, and the errors the decoder
+  /// itself logged (concealed slices, missing references).
+  public var damage: DamageReport {
+    var d = damageCounts
+    d.decoderErrors = cffmpeg_error_count(errorCounter)
+    return d
+  }
+  /// Errors FFmpeg logs for this decoder (and its frame-thread workers) are counted here.
+  let errorCounter: UnsafeMutablePointer<cffmpeg_error_counter> = {
+    let p = UnsafeMutablePointer<cffmpeg_error_counter>.allocate(capacity: 1)
+    p.initialize(to: cffmpeg_error_counter())
+    return p
+  }()
   /// Human-readable notes about the input (assumed frame rate, etc.), each said once.
   public private(set) var warnings: [String] = []
   public private(set) var timingSource: TimingSource = .pts
@@ -143,6 +160,12 @@ public final class VideoDecoder {
   /// Next presentation index while decoding sequentially from the start (nil after a seek
   /// until a frame with pts re-anchors it).
   var nextIndex: Int? = 0
+  /// Keyframes-only decoding from the start: the position (video packets read before it) of
+  /// each keyframe packet sent, oldest first. An I-frame's packet position is its frame
+  /// number (closed GOPs), whatever the timestamps; the decoder returns frames in the
+  /// order they were sent. Bounded by the decoder's delay.
+  var sentKeyframePositions: [Int] = []
+  var videoPacketsRead = 0
   let nominalFPS: Double?
   var noPtsFPS: Double?
   var finished = false
@@ -174,6 +197,7 @@ public final class VideoDecoder {
     var status = avcodec_parameters_to_context(ctx, par)
     if status < 0 { throw MediaError(file: path, kind: .unsupportedCodec, "cannot configure the decoder", code: status) }
     ctx.pointee.pkt_timebase = st.pointee.time_base
+    ctx.pointee.opaque = UnsafeMutableRawPointer(errorCounter)
     let threads = options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount
     ctx.pointee.thread_count = Int32(threads)
     ctx.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
@@ -183,12 +207,13 @@ public final class VideoDecoder {
   }
 
   deinit {
+    avcodec_free_context(&codec)    // first: its workers may still log into errorCounter
+    errorCounter.deallocate()
     scaleDestination.deallocate()
     scaleDestinationStride.deallocate()
     sws_freeContext(scaler)
     av_frame_free(&frame)
     av_packet_free(&packet)
-    avcodec_free_context(&codec)
   }
 
   /// The stream's facts as the container states them.
@@ -210,6 +235,8 @@ public final class VideoDecoder {
       nextIndex = target <= (originPts ?? 0) ? 0 : nil
     }
     avcodec_flush_buffers(codec)
+    sentKeyframePositions.removeAll(keepingCapacity: true)
+    videoPacketsRead = 0
     finished = false
   }
 
@@ -222,6 +249,8 @@ public final class VideoDecoder {
     if status < 0 { throw MediaError(file: path, kind: .readFailed, "cannot go back to the start", code: status) }
     avcodec_flush_buffers(codec)
     nextIndex = 0
+    sentKeyframePositions.removeAll(keepingCapacity: true)
+    videoPacketsRead = 0
     finished = false
   }
 
@@ -235,26 +264,29 @@ public final class VideoDecoder {
     while true {
       let status = av_read_frame(input.format, pkt)
       if status == CFFMPEG_AVERROR_EOF || (status < 0 && avio_feof(input.format.pointee.pb) != 0) {
-        if status != CFFMPEG_AVERROR_EOF { damage.truncated = true }
+        if status != CFFMPEG_AVERROR_EOF { damageCounts.truncated = true }
         break
       }
       if status < 0 {
         if status == cffmpeg_averror(EAGAIN) { continue }
-        damage.readErrors += 1
+        damageCounts.readErrors += 1
         consecutiveReadErrors += 1
-        if consecutiveReadErrors >= 64 { damage.truncated = true; break }
+        if consecutiveReadErrors >= 64 { damageCounts.truncated = true; break }
         continue
       }
       consecutiveReadErrors = 0
       defer { av_packet_unref(pkt) }
       if pkt.pointee.stream_index != videoIndex { continue }
+      let position = videoPacketsRead
+      videoPacketsRead += 1
       if options.keyframesOnly && cffmpeg_packet_is_key(pkt) == 0 { continue }
-      if cffmpeg_packet_is_corrupt(pkt) != 0 { damage.corruptPackets += 1 }
+      if cffmpeg_packet_is_corrupt(pkt) != 0 { damageCounts.corruptPackets += 1 }
       let sent = avcodec_send_packet(ctx, pkt)
       if sent < 0 && sent != cffmpeg_averror(EAGAIN) {
-        damage.corruptPackets += 1
+        damageCounts.corruptPackets += 1
         continue
       }
+      if options.keyframesOnly && nextIndex != nil { sentKeyframePositions.append(position) }
       if try drain(ctx, body) == .stop { return }
     }
     // End of input: flush the frames the decoder still holds.
@@ -270,9 +302,9 @@ public final class VideoDecoder {
     while true {
       let r = avcodec_receive_frame(ctx, f)
       if r == cffmpeg_averror(EAGAIN) || r == CFFMPEG_AVERROR_EOF { return .next }
-      if r < 0 { damage.corruptPackets += 1; return .next }
+      if r < 0 { damageCounts.corruptPackets += 1; return .next }
       defer { av_frame_unref(f) }
-      if cffmpeg_frame_is_corrupt(f) != 0 { damage.corruptFrames += 1 }
+      if cffmpeg_frame_is_corrupt(f) != 0 { damageCounts.corruptFrames += 1 }
       if try deliver(f, body) == .stop { return .stop }
     }
   }
@@ -282,9 +314,13 @@ public final class VideoDecoder {
     let pts: Int64? = rawPts != CFFMPEG_NOPTS_VALUE ? rawPts : nil
     var time: Double
     var index: Int
+    var keyframePosition: Int? = nil
+    if options.keyframesOnly && nextIndex != nil && !sentKeyframePositions.isEmpty {
+      keyframePosition = sentKeyframePositions.removeFirst()
+    }
     if let pts, !input.containerHasNoTimestamps {
       time = Double(pts &- (originPts ?? 0)) * timeBase
-      if let n = nextIndex {
+      if let n = keyframePosition ?? (options.keyframesOnly ? nil : nextIndex) {
         index = n
       } else {
         // After a seek: the index from the pts and the nominal rate (exact for constant frame rate).
@@ -293,10 +329,10 @@ public final class VideoDecoder {
       }
     } else {
       let fps = frameRateWithoutTimestamps(ctx: codec!)
-      index = nextIndex ?? 0
+      index = keyframePosition ?? nextIndex ?? 0
       time = Double(index) / fps
     }
-    nextIndex = index + 1
+    if nextIndex != nil || !options.keyframesOnly { nextIndex = index + 1 }
 
     guard let luma = lumaView(of: f) else { return .next }
     var reducedView: GrayView? = nil

@@ -30,7 +30,7 @@ struct FrameExport: ParsableCommand {
     }
     try AtomicFile.write(jpeg, to: output)
     print("\(file): frame #\(n) at \(Timecode.format(time)) -> \(output)")
-    for w in grabber.warnings { printError("\(file): \(w)") }
+    reportProblems(file, grabber)
   }
 }
 
@@ -81,8 +81,11 @@ struct Sheet: ParsableCommand {
     let scale = tileWidth >= 240 ? 2 : 1
     let label = BitmapFont.lineHeight * scale + 8
     var tiles: [(RGBImage, String)] = []
-    try grabber.forEachFrame(numbers) { frame, n in
+    let missing = try grabber.forEachFrame(numbers) { frame, n in
       tiles.append((frame.rgb(width: tileWidth), "\(Timecode.format(frame.time))  #\(n)"))
+    }
+    if !missing.isEmpty {
+      printError("\(file): skipped \(missing.count) frame\(missing.count == 1 ? "" : "s") that could not be decoded: \(missing.map { "#\($0)" }.joined(separator: ", "))")
     }
     guard let first = tiles.first?.0 else { throw MediaError(file: file, kind: .outOfRange, reason: "no frame could be decoded") }
     let cols = min(columns, tiles.count), rows = (tiles.count + cols - 1) / cols
@@ -95,8 +98,14 @@ struct Sheet: ParsableCommand {
     }
     try AtomicFile.write(try JPEGEncoder.encode(sheet, quality: quality), to: output)
     print("\(file): \(tiles.count) frames -> \(output)")
-    for w in grabber.warnings { printError("\(file): \(w)") }
+    reportProblems(file, grabber)
   }
+}
+
+/// Warnings and damage seen while decoding, one line each on stderr.
+func reportProblems(_ file: String, _ grabber: FrameGrabber) {
+  for w in grabber.warnings { printError("\(file): warning: \(w)") }
+  if !grabber.damage.isEmpty { printError("\(file): warning: damaged data: \(grabber.damage.summary)") }
 }
 
 /// `10s`, `1.5`, `00:01:00` → seconds.

@@ -48,6 +48,7 @@ struct Probe: ParsableCommand {
     let s = r.stream, p = r.packets
     let gop = p.keyframeInterval
     let fps = s.nominalFPS
+    let timestamps = r.hasTimestamps
     return .object([
       ("path", .string(r.path)), ("sha256", .string(r.sha256)), ("bytes", .int(r.bytes)),
       ("container", .string(s.container)), ("container_long_name", .string(s.containerLongName)),
@@ -55,14 +56,14 @@ struct Probe: ParsableCommand {
       ("codec", .string(s.codec)), ("profile", .optional(s.profile)),
       ("width", .int(s.width)), ("height", .int(s.height)),
       ("pixel_format", .optional(s.pixelFormat)), ("field_order", .string(s.fieldOrder)),
-      ("fps", .optional(fps)), ("fps_source", .optional(s.nominalFPSSource)),
+      ("fps", .optional(fps)), ("fps_source", .optional(r.frameRateSource)),
       ("r_frame_rate", .optional(s.baseFrameRate)),
       ("measured_fps", .optional(r.counted ? p.measuredFPS : nil)),
       ("measured_fps_source", r.counted && p.measuredFPS != nil ? "packet timestamps: (frames - 1) / (last pts - first pts)" : .null),
       ("variable_frame_rate", r.counted ? p.variableFrameRate.map { .bool($0) } ?? .null : .null),
       ("duration", .optional(s.duration)), ("duration_source", .optional(s.durationSource)),
       ("start_time", .optional(s.startTime)), ("bit_rate", .optional(s.bitRate)),
-      ("time_base", .string(s.timeBase)), ("timestamps", .bool(s.hasTimestamps)),
+      ("time_base", .string(s.timeBase)), ("timestamps", .bool(timestamps)),
       ("frames", .optional(r.frames)),
       ("frames_declared", .optional(s.declaredFrameCount)),
       ("keyframes", r.counted ? .int(p.keyframes) : .null),
@@ -88,7 +89,7 @@ struct Probe: ParsableCommand {
     add("size (pixels)", "\(s.width)x\(s.height)")
     add("pixel format", s.pixelFormat)
     add("scan", s.fieldOrder)
-    add("frame rate", num(s.nominalFPS).map { "\($0) fps (\(s.nominalFPSSource ?? ""))" } ?? "unknown (no timestamps)")
+    add("frame rate", num(s.nominalFPS).map { "\($0) fps (\(r.frameRateSource ?? ""))" } ?? "unknown (no timestamps)")
     if r.counted {
       add("measured rate", num(p.measuredFPS).map { "\($0) fps (from packet timestamps)" } ?? "unknown (no timestamps)")
       add("variable rate", p.variableFrameRate.map { $0 ? "yes" : "no" } ?? "unknown")

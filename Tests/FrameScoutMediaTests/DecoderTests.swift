@@ -138,7 +138,12 @@ final class DecoderTests: XCTestCase {
 
   func testMemoryStaysFlatOverRepeatedDecodes() throws {
     let path = try clip("passerby.mp4")
-    func decodeOnce() throws { let d = try VideoDecoder(path: path); try d.forEachFrame { _ in .next } }
+    // Open, decode every frame and close, 25 times: AVFormatContext, AVCodecContext, packets
+    // and frames must all be freed. (No reduction: it is reused memory, and slow in debug builds.)
+    func decodeOnce() throws {
+      let d = try VideoDecoder(path: path, options: DecodeOptions(analysisWidth: nil))
+      try d.forEachFrame { _ in .next }
+    }
     for _ in 0..<3 { try decodeOnce() }
     let before = residentBytes()
     for _ in 0..<25 { try decodeOnce() }

@@ -68,9 +68,9 @@ final class CommandLineTests: XCTestCase {
     FileManager.default.createFile(atPath: empty, contents: Data())
     let cases: [(String, String)] = [
       (dir.appendingPathComponent("missing.mp4").path, "no such file"),
-      (dir.path, "is a directory"),
+      (dir.path, "is a directory, not a video file"),
       (empty, "empty file (0 bytes)"),
-      (try video("not_a_video.mp4"), "not a video file"),
+      (try video("not_a_video.mp4"), "not a video file (no known container or stream format)"),
     ]
     for (path, reason) in cases {
       for args in [["probe", path], ["frame", path, "--at", "1", "-o", dir.appendingPathComponent("x.jpg").path]] {
