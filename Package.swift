@@ -12,6 +12,7 @@ let package = Package(
     .executable(name: "framescout", targets: ["framescout"]),
     .library(name: "FrameScoutCore", targets: ["FrameScoutCore"]),
     .library(name: "FrameScoutMedia", targets: ["FrameScoutMedia"]),
+    .library(name: "FrameScoutSearch", targets: ["FrameScoutSearch"]),
     .library(name: "FrameScoutReport", targets: ["FrameScoutReport"]),
   ],
   dependencies: [
@@ -34,15 +35,17 @@ let package = Package(
         "CFFmpeg", "CFFmpegLog", "CJPEG", "FrameScoutCore",
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
+    .target(name: "FrameScoutSearch", dependencies: ["FrameScoutCore", "FrameScoutMedia"]),
     .target(name: "FrameScoutReport", dependencies: ["FrameScoutCore"]),
     .executableTarget(
       name: "framescout",
       dependencies: [
-        "FrameScoutMedia", "FrameScoutCore", "FrameScoutReport",
+        "FrameScoutMedia", "FrameScoutCore", "FrameScoutReport", "FrameScoutSearch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "FrameScoutCoreTests", dependencies: ["FrameScoutCore"]),
     .testTarget(name: "FrameScoutMediaTests", dependencies: ["FrameScoutMedia", "FrameScoutCore"]),
+    .testTarget(name: "FrameScoutSearchTests", dependencies: ["FrameScoutSearch", "FrameScoutMedia", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutReportTests", dependencies: ["FrameScoutReport"]),
     .testTarget(name: "framescoutTests", dependencies: ["framescout"]),
   ]

@@ -1,0 +1,30 @@
+import FrameScoutCore
+import FrameScoutMedia
+
+/// Several files of one camera played one after another (a DVR exports one file per hour):
+/// each file's frames keep their own numbers and times, and `offset` places the file's
+/// time zero on the shared timeline.
+public struct Timeline: Sendable {
+  public struct Entry: Sendable {
+    public let path: String
+    public let offset: Double
+    public let duration: Double?
+    public let info: StreamInfo
+  }
+  public let entries: [Entry]
+
+  /// Opens each file (for its facts only) and lays them end to end in the given order.
+  public init(paths: [String], options: OpenOptions = OpenOptions()) throws(MediaError) {
+    var entries: [Entry] = []
+    var offset = 0.0
+    for path in paths {
+      let info = try VideoDecoder(path: path, options: DecodeOptions(open: options, analysisWidth: nil)).info
+      entries.append(Entry(path: path, offset: offset, duration: info.duration, info: info))
+      offset += info.duration ?? 0
+    }
+    self.entries = entries
+  }
+
+  /// Seconds on the shared timeline of `time` in file `k`.
+  public func timelineTime(file k: Int, time: Double) -> Double { entries[k].offset + time }
+}
