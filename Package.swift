@@ -43,7 +43,7 @@ let package = Package(
         "FrameScoutMedia", "FrameScoutCore", "FrameScoutReport", "FrameScoutSearch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .testTarget(name: "FrameScoutCoreTests", dependencies: ["FrameScoutCore"]),
+    .testTarget(name: "FrameScoutCoreTests", dependencies: ["FrameScoutCore"], exclude: ["Fixtures"]),
     .testTarget(name: "FrameScoutMediaTests", dependencies: ["FrameScoutMedia", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutSearchTests", dependencies: ["FrameScoutSearch", "FrameScoutMedia", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutReportTests", dependencies: ["FrameScoutReport"]),

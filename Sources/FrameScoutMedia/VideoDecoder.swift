@@ -14,12 +14,17 @@ public struct DecodeOptions: Sendable, Hashable {
   /// Width of the reduced gray image lent with each frame (area average of the luma
   /// plane); nil lends the luma plane only.
   public var analysisWidth: Int?
+  /// With `keyframesOnly`: skip keyframes less than this many seconds (by packet pts)
+  /// after the last one decoded, so sparse sampling costs only the keyframes it uses.
+  public var keyframeSpacing: Double?
 
-  public init(open: OpenOptions = OpenOptions(), threads: Int = 0, keyframesOnly: Bool = false, analysisWidth: Int? = 320) {
+  public init(open: OpenOptions = OpenOptions(), threads: Int = 0, keyframesOnly: Bool = false, analysisWidth: Int? = 320,
+              keyframeSpacing: Double? = nil) {
     self.open = open
     self.threads = threads
     self.keyframesOnly = keyframesOnly
     self.analysisWidth = analysisWidth
+    self.keyframeSpacing = keyframeSpacing
   }
 }
 
@@ -166,6 +171,7 @@ public final class VideoDecoder {
   /// order they were sent. Bounded by the decoder's delay.
   var sentKeyframePositions: [Int] = []
   var videoPacketsRead = 0
+  var lastKeyframeSent: Double?
   let nominalFPS: Double?
   var noPtsFPS: Double?
   var finished = false
@@ -237,6 +243,7 @@ public final class VideoDecoder {
     avcodec_flush_buffers(codec)
     sentKeyframePositions.removeAll(keepingCapacity: true)
     videoPacketsRead = 0
+    lastKeyframeSent = nil
     finished = false
   }
 
@@ -251,6 +258,7 @@ public final class VideoDecoder {
     nextIndex = 0
     sentKeyframePositions.removeAll(keepingCapacity: true)
     videoPacketsRead = 0
+    lastKeyframeSent = nil
     finished = false
   }
 
@@ -280,6 +288,11 @@ public final class VideoDecoder {
       let position = videoPacketsRead
       videoPacketsRead += 1
       if options.keyframesOnly && cffmpeg_packet_is_key(pkt) == 0 { continue }
+      if options.keyframesOnly, let spacing = options.keyframeSpacing, pkt.pointee.pts != CFFMPEG_NOPTS_VALUE {
+        let t = Double(pkt.pointee.pts &- (originPts ?? 0)) * timeBase
+        if let last = lastKeyframeSent, t < last + spacing - 1e-6 { continue }
+        lastKeyframeSent = t
+      }
       if cffmpeg_packet_is_corrupt(pkt) != 0 { damageCounts.corruptPackets += 1 }
       let sent = avcodec_send_packet(ctx, pkt)
       if sent < 0 && sent != cffmpeg_averror(EAGAIN) {

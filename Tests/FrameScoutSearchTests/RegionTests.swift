@@ -17,7 +17,8 @@ final class RegionTests: XCTestCase {
     XCTAssertTrue(tri.contains(x: 10, y: 10))
     XCTAssertFalse(tri.contains(x: 90, y: 90))
     let mask = RegionMask(width: 20, height: 20, sourceWidth: 200, sourceHeight: 200, include: [tri], exclude: [])
-    XCTAssertEqual(Double(mask.area), 200, accuracy: 15)   // half of the 10×10 cells
+    // The triangle covers half of the top-left 10×10 cells of the 20×20 mask.
+    XCTAssertEqual(Double(mask.area), 50, accuracy: 6)
   }
 
   func testBadRegionsAreRejectedInWords() {

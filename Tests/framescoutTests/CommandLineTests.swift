@@ -52,7 +52,7 @@ final class CommandLineTests: XCTestCase {
   }
 
   func testHelpOnEveryCommandAndVersion() throws {
-    for command in [[], ["probe"], ["frame"], ["sheet"], ["bench"], ["bench", "decode"]] {
+    for command in [[], ["probe"], ["frame"], ["sheet"], ["watch"], ["bench"], ["bench", "decode"]] {
       let r = try framescout(command + ["--help"])
       XCTAssertEqual(r.status, 0, "\(command)")
       XCTAssertTrue(r.out.contains("USAGE: framescout"), r.out)
@@ -73,7 +73,8 @@ final class CommandLineTests: XCTestCase {
       (try video("not_a_video.mp4"), "not a video file (no known container or stream format)"),
     ]
     for (path, reason) in cases {
-      for args in [["probe", path], ["frame", path, "--at", "1", "-o", dir.appendingPathComponent("x.jpg").path]] {
+      for args in [["probe", path], ["frame", path, "--at", "1", "-o", dir.appendingPathComponent("x.jpg").path],
+                   ["watch", path, "--roi", "0,0,10,10"]] {
         let r = try framescout(args)
         XCTAssertEqual(r.status, 2, "\(args)")
         XCTAssertEqual(r.err, "framescout: \(path): \(reason)\n")
@@ -153,5 +154,40 @@ final class CommandLineTests: XCTestCase {
     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["f.jpg", "s.jpg"])
     XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: clip)), before)
     XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: clip)[.modificationDate] as? Date, mtime)
+  }
+
+  func testWatchReportsTheDisappearanceWithThumbnailsAndReproducibleJSON() throws {
+    let clip = try video("parcel_taken.mp4")
+    let dir = try tempDir()
+    let thumbs = dir.appendingPathComponent("thumbs").path
+    let a = try framescout(["watch", clip, "--roi", "392,146,56,44", "--json", "--thumbnails", thumbs])
+    XCTAssertEqual(a.status, 0, a.err)
+    let b = try framescout(["watch", clip, "--roi", "392,146,56,44", "--json", "--thumbnails", thumbs])
+    XCTAssertEqual(a.out, b.out, "same inputs must give byte-identical JSON")
+    let doc = try JSONSerialization.jsonObject(with: Data(a.out.utf8)) as! [String: Any]
+    XCTAssertEqual(doc["command"] as? String, "watch")
+    let events = doc["events"] as! [[String: Any]]
+    XCTAssertEqual(events.count, 1)
+    XCTAssertEqual(events.first?["kind"] as? String, "disappeared")
+    let frame = (events.first?["start"] as? [String: Any])?["frame"] as? Int ?? -1
+    XCTAssertLessThanOrEqual(abs(frame - 234), 1)
+    let files = try FileManager.default.contentsOfDirectory(atPath: thumbs).sorted()
+    XCTAssertEqual(files, ["parcel_taken-\(frame - 1)-before.jpg", "parcel_taken-\(frame)-after.jpg"].sorted())
+    XCTAssertNotNil((doc["sampling"] as? [String: Any])?["guarantee"])
+    let text = try framescout(["watch", clip, "--roi", "392,146,56,44"])
+    XCTAssertTrue(text.out.contains("disappeared #\(frame)"), text.out)
+  }
+
+  func testWatchRejectsBadRegionsAndTimes() throws {
+    let clip = try video("parcel_taken.mp4")
+    for (args, words) in [(["--roi", "600,300,100,100"], "outside"), (["--roi", "10,10,6,20"], "too small"),
+                          (["--roi", "1,2,3"], "x,y,w,h"), (["--roi", "0,0,0,10"], "zero size"),
+                          (["--roi", "10,10,50,50", "--hold", "abc"], "--hold"),
+                          (["--roi", "10,10,50,50", "--from", "5", "--to", "2"], "--to"),
+                          (["--roi", "10,10,50,50", "--to", "xx"], "--to")] {
+      let r = try framescout(["watch", clip] + args)
+      XCTAssertEqual(r.status, 1, "\(args): \(r.err)")
+      XCTAssertTrue(r.err.contains(words), "\(args): \(r.err)")
+    }
   }
 }

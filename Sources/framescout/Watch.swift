@@ -1,0 +1,161 @@
+import ArgumentParser
+import FrameScoutCore
+import FrameScoutMedia
+import FrameScoutReport
+import FrameScoutSearch
+import Foundation
+
+struct Watch: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Find the exact frame where an object in a region appears, disappears or changes.",
+    discussion: """
+      Several FILEs are one timeline in the given order (one camera's hourly files).
+      Coarse-to-fine: the region is compared at keyframes (decoding nothing else), and only
+      the interval where its stable state changed is decoded frame by frame. --exhaustive
+      decodes every frame with the same rule and gives the same events.
+      A state counts when it lasts --hold: a person walking past or standing briefly in
+      front of the region is no event; lighting changes and noise are no event.
+      """)
+
+  @Argument(help: "Video files of one camera, in time order.") var files: [String]
+  @Option(help: "The region to watch: x,y,w,h in source pixels (or with %), or a polygon x1,y1;x2,y2;… (its bounding box is used).")
+  var roi: String
+  @Option(help: "How long a new state must last to count (3s, 1.5, 00:00:05).") var hold = "5s"
+  @Option(help: "Signature distance 0–1 above which the region has changed.") var threshold = 0.2
+  @Option(help: "Coarse mode: seconds between sampled keyframes (default: --hold).") var step: String?
+  @Option(help: "Search from this time on the timeline (seconds, HH:MM:SS, #frame).") var from: TimeSpec?
+  @Option(help: "Search up to this time on the timeline.") var to: TimeSpec?
+  @Flag(help: "Decode every frame (slow; same rule, proves the coarse answer).") var exhaustive = false
+  @Flag(help: "Write JSON (schema framescout/1).") var json = false
+  @Option(help: "Write before/after JPEGs of each event into this folder.") var thumbnails: String?
+  @Option(help: "Decoder threads (0 = all cores).") var threads = 0
+  @OptionGroup var input: InputOptions
+
+  var holdSeconds: Double? { parseDuration(hold) }
+  var stepSeconds: Double? { step.flatMap(parseDuration) }
+
+  func validate() throws {
+    if files.isEmpty { throw ValidationError("give at least one file") }
+    guard let h = holdSeconds, (0.2...600).contains(h) else { throw ValidationError("--hold '\(hold)' must be a duration from 0.2 s to 600 s") }
+    if let step { guard let s = parseDuration(step), (0.04...600).contains(s) else { throw ValidationError("--step '\(step)' must be a duration from 0.04 s to 600 s") } }
+    if !(threshold > 0 && threshold < 1) { throw ValidationError("--threshold must be between 0 and 1") }
+    if threads < 0 { throw ValidationError("--threads must be 0 or more") }
+    do { _ = try RegionSpec(parsing: roi) } catch { throw ValidationError("--roi: \(error)") }
+    if let thumbnails { try checkFolder(thumbnails, inputs: files) }
+  }
+
+  func run() throws {
+    var settings = WatchSettings(region: try RegionSpec(parsing: roi))
+    settings.hold = holdSeconds!
+    settings.threshold = threshold
+    settings.step = stepSeconds
+    settings.exhaustive = exhaustive
+    settings.threads = threads
+    settings.open = input.open
+    // Check the region against the first file before any decoding.
+    let first = try VideoDecoder(path: files[0], options: DecodeOptions(open: input.open, analysisWidth: nil)).info
+    let region: Region
+    do { region = try settings.region.resolve(frameWidth: first.width, frameHeight: first.height) }
+    catch { throw ValidationError("--roi: \(error)") }
+    if region.bounds.width < 8 || region.bounds.height < 8 {
+      throw ValidationError("--roi: region \(region.bounds) is too small to compare (at least 8x8 source pixels)")
+    }
+    let fps = first.nominalFPS ?? input.fps ?? 25
+    func seconds(_ t: TimeSpec?) -> Double? {
+      switch t { case .seconds(let s)?: return s; case .frame(let n)?: return Double(n) / fps; case nil: return nil }
+    }
+    settings.from = seconds(from)
+    settings.to = seconds(to)
+    if let a = settings.from, let b = settings.to, b <= a { throw ValidationError("--to must be after --from") }
+
+    let watcher = try RegionWatcher(paths: files, settings: settings)
+    let started = DispatchTime.now().uptimeNanoseconds
+    var result = try watcher.run()
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    if let dir = thumbnails { try writeThumbnails(&result, dir: dir, region: region.bounds) }
+
+    if json {
+      let parameters: [(String, JSONValue)] = [
+        ("roi", .array([.rect(region.bounds)])), ("roi_spec", .string(roi)), ("hold", .double(settings.hold)),
+        ("threshold", .double(settings.threshold)), ("mode", .string(result.mode)),
+        ("step", exhaustive ? .null : .double(settings.effectiveStep)),
+        ("from", .optional(settings.from)), ("to", .optional(settings.to)),
+        ("stream", .optional(input.stream)), ("format", .optional(input.format)), ("fps", .optional(input.fps)),
+      ]
+      let inputs: [JSONValue] = watcher.entries.map { e in
+        .object([("path", .string(e.path)), ("container", .string(e.info.container)), ("codec", .string(e.info.codec)),
+                 ("width", .int(e.info.width)), ("height", .int(e.info.height)), ("fps", .optional(e.info.nominalFPS)),
+                 ("duration", .optional(e.duration)), ("timeline_offset", .double(JSONValue.rounded(e.offset, 6)))])
+      }
+      let doc = Envelope.make(
+        toolVersion: toolVersion, libraries: FFmpegLibraries.versions, command: "watch", parameters: parameters,
+        inputs: inputs, events: result.events.map(JSONValue.event), warnings: result.warnings,
+        extra: [("sampling", .object([("mode", .string(result.mode)), ("guarantee", .string(result.guarantee)),
+                                      ("keyframes_sampled", .int(result.keyframesSampled)),
+                                      ("noise_distance", .double(JSONValue.rounded(result.noiseDistance, 4))),
+                                      ("threshold_used", .double(JSONValue.rounded(result.effectiveThreshold, 4))),
+                                      ("frames_decoded", .int(result.framesDecoded)), ("dense_runs", .int(result.denseRuns))]))])
+      print(doc.serialized(), terminator: "")
+    } else {
+      print("watching \(region.bounds) (x,y,w,h) in \(files.count) file\(files.count == 1 ? "" : "s"), \(result.mode), hold \(format(settings.hold)) s")
+      if result.events.isEmpty { print("no change of the region") }
+      for e in result.events {
+        var line = e.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+          + "#\(e.start.frame)".padding(toLength: 9, withPad: " ", startingAt: 0)
+          + e.start.timecode + String(format: "  distance %.2f  ", e.score) + e.file
+        if files.count > 1, let t = e.details.first(where: { $0.name == "timeline_time" }), case .number(let v) = t.value {
+          line += "  (timeline \(Timecode.format(v)))"
+        }
+        for t in e.thumbnails { line += "\n    \(t.role): \(t.path)" }
+        print(line)
+      }
+      print(String(format: "%d keyframes sampled, %d frames decoded, %.2f s (%.0fx realtime)", result.keyframesSampled,
+                   result.framesDecoded, elapsed, elapsed > 0 ? result.duration / elapsed : 0))
+      print(String(format: "threshold %.2f (region noise %.2f)", result.effectiveThreshold, result.noiseDistance))
+      print("guarantee: \(result.guarantee)")
+    }
+    for w in result.warnings { printError("\(w.file): warning: \(w.message)") }
+  }
+
+  /// Before/after frames in colour with the region outlined, named FILE-FRAME-before/after.jpg.
+  func writeThumbnails(_ result: inout WatchResult, dir: String, region: PixelRect) throws {
+    var grabbers: [Int: FrameGrabber] = [:]
+    for k in result.events.indices {
+      var paths: [(role: String, path: String)] = []
+      for (role, pos) in [("before", result.before[k]), ("after", result.after[k])] where pos.frame >= 0 {
+        let path = watchFile(for: pos.file)
+        let grabber = try grabbers[pos.file] ?? FrameGrabber(path: path, options: input.open)
+        grabbers[pos.file] = grabber
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let out = URL(fileURLWithPath: dir).appendingPathComponent("\(stem)-\(pos.frame)-\(role).jpg").path
+        let jpeg = try grabber.withFrame(pos.frame) { frame, _ in
+          var image = frame.rgb()
+          let sx = Double(image.width) / Double(frame.luma.width), sy = Double(image.height) / Double(frame.luma.height)
+          image.strokeRect(PixelRect(x: Int(Double(region.x) * sx), y: Int(Double(region.y) * sy),
+                                     width: Int(Double(region.width) * sx), height: Int(Double(region.height) * sy)),
+                           role == "before" ? (255, 200, 0) : (255, 40, 40), thickness: 2)
+          image.drawText("\(Timecode.format(frame.time))  #\(pos.frame)  \(role.uppercased())", x: 6, y: 6, scale: 2)
+          return try JPEGEncoder.encode(image, quality: 90)
+        }
+        try AtomicFile.write(jpeg, to: out)
+        paths.append((role, out))
+      }
+      result.events[k].thumbnails = paths
+    }
+  }
+
+  func watchFile(for index: Int) -> String { files[index] }
+}
+
+/// An output folder: created if missing, never inside an input's path.
+func checkFolder(_ dir: String, inputs: [String]) throws {
+  var isDir: ObjCBool = false
+  if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) {
+    if !isDir.boolValue { throw ValidationError("\(dir) exists and is not a folder") }
+  } else {
+    do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    catch { throw ValidationError("cannot create the folder \(dir): \(error.localizedDescription)") }
+  }
+}
+
+func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String((v * 100).rounded() / 100) }
