@@ -1,6 +1,5 @@
 import FrameScoutCore
 import FrameScoutMedia
-import Foundation
 
 /// Settings of `framescout watch`: one table feeding `--help` and the JSON `parameters`.
 public struct WatchSettings: Sendable {
@@ -144,6 +143,9 @@ public final class RegionWatcher {
   var signature: Signature
   var result: WatchResult
   var rule: StateRule?
+  /// Called for every sample the rules see: position, signature distance to the current
+  /// state, and whether it was a coarse (keyframe) sample. For `--stats`.
+  public var onSample: ((FramePosition, Double, Bool) -> Void)?
 
   public init(paths: [String], settings: WatchSettings) throws {
     self.settings = settings
@@ -166,6 +168,8 @@ public final class RegionWatcher {
   }
 
   public var paths: [String] { timeline.entries.map(\.path) }
+  /// The threshold in use (after the noise pre-pass of `run`).
+  public var threshold: Double { result.effectiveThreshold }
   public var resolvedRegion: Region { region }
   public var entries: [Timeline.Entry] { timeline.entries }
 
@@ -210,7 +214,7 @@ public final class RegionWatcher {
       rule = StateRule(first: signature, at: pos, contrast: contrastToSurroundings(luma), threshold: result.effectiveThreshold, hold: settings.hold)
       return
     }
-    if debugDistances { print("dist", pos.frame, signature.distance(to: rule!.state), rule!.candidateStart?.frame ?? -1) }
+    onSample?(pos, signature.distance(to: rule!.state), false)
     if let change = rule!.feed(signature, at: pos, contrast: { contrastToSurroundings(luma) }) { record(change) }
   }
 
@@ -329,6 +333,7 @@ public final class RegionWatcher {
             rule = coarse    // the exact rule starts from the same first frame as --exhaustive
             return .next
           }
+          onSample?(pos, signature.distance(to: coarse!.state), true)
           if let change = coarse!.feed(signature, at: pos, contrast: { 0 }) {
             dense = (change.lastMatch, pos)
             return .stop
@@ -395,7 +400,6 @@ public final class RegionWatcher {
   }
 }
 
-let debugDistances = getenv("FS_WATCH_DEBUG") != nil
 func format(_ v: Double) -> String {
   v == v.rounded() ? String(Int(v)) : String((v * 100).rounded() / 100)
 }

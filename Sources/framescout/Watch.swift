@@ -28,6 +28,8 @@ struct Watch: ParsableCommand {
   @Flag(help: "Decode every frame (slow; same rule, proves the coarse answer).") var exhaustive = false
   @Flag(help: "Write JSON (schema framescout/1).") var json = false
   @Option(help: "Write before/after JPEGs of each event into this folder.") var thumbnails: String?
+  @Option(help: "Write every sample's signature distance to the current state as CSV (file, frame, time, timeline, distance, threshold, sample).")
+  var stats: String?
   @Option(help: "Decoder threads (0 = all cores).") var threads = 0
   @OptionGroup var input: InputOptions
 
@@ -42,6 +44,7 @@ struct Watch: ParsableCommand {
     if threads < 0 { throw ValidationError("--threads must be 0 or more") }
     do { _ = try RegionSpec(parsing: roi) } catch { throw ValidationError("--roi: \(error)") }
     if let thumbnails { try checkFolder(thumbnails, inputs: files) }
+    if let stats { try checkOutput(stats, inputs: files) }
   }
 
   func run() throws {
@@ -69,9 +72,17 @@ struct Watch: ParsableCommand {
     if let a = settings.from, let b = settings.to, b <= a { throw ValidationError("--to must be after --from") }
 
     let watcher = try RegionWatcher(paths: files, settings: settings)
+    let statsWriter = try stats.map { try CSVWriter(path: $0, header: "file,frame,time,timeline,distance,threshold,sample") }
+    if let statsWriter {
+      watcher.onSample = { [files] pos, distance, coarse in
+        statsWriter.line(String(format: "%@,%d,%.6f,%.6f,%.4f,%.4f,%@", csvField(files[pos.file]), pos.frame, pos.time, pos.timeline,
+                                distance, watcher.threshold, coarse ? "keyframe" : "frame"))
+      }
+    }
     let started = DispatchTime.now().uptimeNanoseconds
     var result = try watcher.run()
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    try statsWriter?.commit()
     if let dir = thumbnails { try writeThumbnails(&result, dir: dir, region: region.bounds) }
 
     if json {
@@ -145,6 +156,50 @@ struct Watch: ParsableCommand {
   }
 
   func watchFile(for index: Int) -> String { files[index] }
+}
+
+/// A CSV written line by line to a temporary file beside `path`, renamed into place by
+/// `commit()` (a killed run leaves no half file; memory stays flat however many lines).
+final class CSVWriter {
+  let path: String
+  let temporary: String
+  let handle: FileHandle
+  var buffer = ""
+
+  init(path: String, header: String) throws {
+    self.path = path
+    let url = URL(fileURLWithPath: path)
+    temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+    guard FileManager.default.createFile(atPath: temporary, contents: nil), let h = FileHandle(forWritingAtPath: temporary) else {
+      throw MediaError(file: path, kind: .writeFailed, reason: "cannot write")
+    }
+    handle = h
+    line(header)
+  }
+
+  deinit { try? handle.close(); try? FileManager.default.removeItem(atPath: temporary) }
+
+  func line(_ text: String) {
+    buffer += text
+    buffer += "\n"
+    if buffer.utf8.count > 1 << 16 { flush() }
+  }
+
+  func flush() {
+    handle.write(Data(buffer.utf8))
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  func commit() throws {
+    flush()
+    try handle.close()
+    if rename(temporary, path) != 0 { throw MediaError(file: path, kind: .writeFailed, reason: "cannot write: \(String(cString: strerror(errno)))") }
+  }
+}
+
+/// A CSV field, quoted when it needs to be.
+func csvField(_ s: String) -> String {
+  s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }
 
 /// An output folder: created if missing, never inside an input's path.

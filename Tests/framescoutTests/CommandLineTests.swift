@@ -174,8 +174,12 @@ final class CommandLineTests: XCTestCase {
     let files = try FileManager.default.contentsOfDirectory(atPath: thumbs).sorted()
     XCTAssertEqual(files, ["parcel_taken-\(frame - 1)-before.jpg", "parcel_taken-\(frame)-after.jpg"].sorted())
     XCTAssertNotNil((doc["sampling"] as? [String: Any])?["guarantee"])
-    let text = try framescout(["watch", clip, "--roi", "392,146,56,44"])
+    let stats = dir.appendingPathComponent("stats.csv").path
+    let text = try framescout(["watch", clip, "--roi", "392,146,56,44", "--exhaustive", "--stats", stats])
     XCTAssertTrue(text.out.contains("disappeared #\(frame)"), text.out)
+    let rows = try String(contentsOfFile: stats, encoding: .utf8).split(separator: "\n")
+    XCTAssertEqual(rows.first, "file,frame,time,timeline,distance,threshold,sample")
+    XCTAssertEqual(rows.count, 400, "one row per frame after the first")
   }
 
   func testWatchRejectsBadRegionsAndTimes() throws {
