@@ -51,6 +51,8 @@ public struct WatchResult: Sendable {
   public var noiseDistance = 0.0
   public var effectiveThreshold = 0.0
   public var keyframesSampled = 0
+  /// Coarse mode: the longest time between two consecutive keyframe samples (seconds).
+  public var longestSampleGap = 0.0
   public var denseRuns = 0
   public var duration = 0.0
   public var warnings: [(file: String, message: String)] = []
@@ -160,11 +162,7 @@ public final class RegionWatcher {
     maker = SignatureMaker(regionWidth: b.width, regionHeight: b.height)
     signature = Signature(hash: Hash64(bits: 0), statistics: RegionStatistics(count: 0, sum: 0, sumOfSquares: 0),
                           thumbnail: [Int8](repeating: 0, count: 256), thumbnailContrast: 0)
-    let step = settings.effectiveStep
-    let guarantee = settings.exhaustive
-      ? "every frame decoded: every change whose new state lasts at least --hold (\(format(settings.hold)) s) is reported"
-      : "keyframes sampled at least \(format(step)) s apart, then the changed interval decoded frame by frame: a change whose new state lasts less than one sampling interval plus --hold (about \(format(step + settings.hold)) s with this footage's keyframes) may be missed; longer ones are reported exactly as in --exhaustive"
-    result = WatchResult(events: [], before: [], after: [], mode: settings.exhaustive ? "exhaustive" : "coarse", guarantee: guarantee)
+    result = WatchResult(events: [], before: [], after: [], mode: settings.exhaustive ? "exhaustive" : "coarse", guarantee: "")
   }
 
   public var paths: [String] { timeline.entries.map(\.path) }
@@ -281,6 +279,9 @@ public final class RegionWatcher {
     result.effectiveThreshold = max(settings.threshold, 2.5 * result.noiseDistance)
     if settings.exhaustive { try runExhaustive(progress) } else { try runCoarse(progress) }
     for e in timeline.entries { result.duration = max(result.duration, e.offset + (e.duration ?? 0)) }
+    result.guarantee = settings.exhaustive
+      ? "every frame decoded: every change whose new state lasts at least --hold (\(format(settings.hold)) s) is reported"
+      : "keyframes sampled at least \(format(settings.effectiveStep)) s apart (the longest gap between samples was \(format(result.longestSampleGap)) s), then the changed interval decoded frame by frame: a change whose new state lasts less than that gap plus --hold (\(format(result.longestSampleGap + settings.hold)) s) may be missed; longer ones are reported exactly as --exhaustive reports them"
     return result
   }
 
@@ -309,6 +310,7 @@ public final class RegionWatcher {
   func runCoarse(_ progress: (Double) -> Void) throws {
     var coarse: StateRule? = nil
     var resume: FramePosition? = nil    // sample keyframes after this position only
+    var lastSample: Double? = nil
     var file = 0
     files: while file < timeline.entries.count {
       let entry = timeline.entries[file]
@@ -325,6 +327,8 @@ public final class RegionWatcher {
           guard inRange(t) else { return .next }
           if let r = resume, r.file == file, frame.time <= r.time + 1e-6 { return .next }
           result.keyframesSampled += 1
+          if let last = lastSample { result.longestSampleGap = max(result.longestSampleGap, t - last) }
+          lastSample = t
           guard let (pos, luma) = sample(frame, file: file) else { return .next }
           progress(t)
           guard coarse != nil else {
@@ -345,6 +349,7 @@ public final class RegionWatcher {
         result.denseRuns += 1
         coarse = rule      // both rules go on from the exact rule's state
         resume = end
+        lastSample = end.timeline
         if end.file != file {
           noteDamage(kd, file: file)
           file = end.file

@@ -131,6 +131,7 @@ struct Watch: ParsableCommand {
   /// Before/after frames in colour with the region outlined, named FILE-FRAME-before/after.jpg.
   func writeThumbnails(_ result: inout WatchResult, dir: String, region: PixelRect) throws {
     var grabbers: [Int: FrameGrabber] = [:]
+    if !result.events.isEmpty { try makeFolder(dir) }
     for k in result.events.indices {
       var paths: [(role: String, path: String)] = []
       for (role, pos) in [("before", result.before[k]), ("after", result.after[k])] where pos.frame >= 0 {
@@ -202,15 +203,24 @@ func csvField(_ s: String) -> String {
   s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }
 
-/// An output folder: created if missing, never inside an input's path.
+/// An output folder: an existing folder, or a path whose parent exists (it is created
+/// only when there is something to write), and never an input file.
 func checkFolder(_ dir: String, inputs: [String]) throws {
   var isDir: ObjCBool = false
   if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) {
     if !isDir.boolValue { throw ValidationError("\(dir) exists and is not a folder") }
-  } else {
-    do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-    catch { throw ValidationError("cannot create the folder \(dir): \(error.localizedDescription)") }
+    return
   }
+  let parent = URL(fileURLWithPath: dir).deletingLastPathComponent().path
+  if !FileManager.default.fileExists(atPath: parent, isDirectory: &isDir) || !isDir.boolValue {
+    throw ValidationError("the folder \(parent) (for \(dir)) does not exist")
+  }
+}
+
+/// Creates an output folder that `checkFolder` accepted, when the first file is written.
+func makeFolder(_ dir: String) throws {
+  do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+  catch { throw MediaError(file: dir, kind: .writeFailed, reason: "cannot create the folder: \(error.localizedDescription)") }
 }
 
 func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String((v * 100).rounded() / 100) }
