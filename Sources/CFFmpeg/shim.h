@@ -45,4 +45,15 @@ static inline int cffmpeg_pixfmt_has_8bit_luma_plane(int fmt) {
   if (d->comp[0].plane != 0 || d->comp[0].depth != 8 || d->comp[0].step != 1 || d->comp[0].shift != 0) return 0;
   return 1;
 }
+/// For planar 8-bit YUV formats with separate U and V planes (yuv420p, yuvj420p, yuv422p,
+/// yuv444p…): returns 1 and the chroma subsampling shifts; 0 otherwise.
+static inline int cffmpeg_pixfmt_planar_chroma(int fmt, int *shift_w, int *shift_h) {
+  const AVPixFmtDescriptor *d = av_pix_fmt_desc_get((enum AVPixelFormat)fmt);
+  if (!d || !cffmpeg_pixfmt_has_8bit_luma_plane(fmt) || d->nb_components < 3) return 0;
+  if (d->comp[1].plane != 1 || d->comp[2].plane != 2 || d->comp[1].depth != 8 || d->comp[2].depth != 8) return 0;
+  if (d->comp[1].step != 1 || d->comp[2].step != 1) return 0;
+  *shift_w = d->log2_chroma_w;
+  *shift_h = d->log2_chroma_h;
+  return 1;
+}
 #endif

@@ -47,6 +47,33 @@ public struct VideoFrame: ~Copyable {
   /// The decoder's frame, for colour rendering during the call only.
   let native: UnsafeMutablePointer<AVFrame>
 
+  /// The U and V planes, for planar 8-bit YUV frames (nil otherwise: RGB, packed, >8-bit).
+  public var chroma: ChromaPlanes? {
+    var sw: Int32 = 0, sh: Int32 = 0
+    guard cffmpeg_pixfmt_planar_chroma(native.pointee.format, &sw, &sh) != 0,
+          let u = native.pointee.data.1, let v = native.pointee.data.2,
+          native.pointee.linesize.1 > 0, native.pointee.linesize.2 > 0 else { return nil }
+    let w = (Int(native.pointee.width) + (1 << sw) - 1) >> sw, h = (Int(native.pointee.height) + (1 << sh) - 1) >> sh
+    return ChromaPlanes(u: GrayView(base: UnsafePointer(u), width: w, height: h, stride: Int(native.pointee.linesize.1)),
+                        v: GrayView(base: UnsafePointer(v), width: w, height: h, stride: Int(native.pointee.linesize.2)),
+                        shiftX: Int(sw), shiftY: Int(sh))
+  }
+
+  /// Mean colour of a rectangle in source pixels: from the chroma planes when the frame is
+  /// planar YUV, else from an RGB conversion of the frame.
+  public func meanChroma(in r: PixelRect) -> Chroma {
+    if let c = chroma { return c.mean(in: r) }
+    let image = rgb(width: Int(native.pointee.width))
+    var sum = (0.0, 0.0, 0.0), n = 0.0
+    for y in max(0, r.y)..<min(image.height, r.y + r.height) {
+      for x in max(0, r.x)..<min(image.width, r.x + r.width) {
+        let p = image.pixel(x, y)
+        sum.0 += Double(p.0); sum.1 += Double(p.1); sum.2 += Double(p.2); n += 1
+      }
+    }
+    return n > 0 ? Chroma(red: sum.0 / n, green: sum.1 / n, blue: sum.2 / n) : Chroma(u: 128, v: 128)
+  }
+
   /// The frame in colour, scaled to `width` (aspect kept, sample aspect ratio applied),
   /// for thumbnails and exports. The corresponding FFmpeg call is `sws_scale` to RGB24.
   public func rgb(width requested: Int? = nil) -> RGBImage {
@@ -171,6 +198,9 @@ public final class VideoDecoder {
   /// order they were sent. Bounded by the decoder's delay.
   var sentKeyframePositions: [Int] = []
   var videoPacketsRead = 0
+  /// Video packets read since the start (or the last seek), decoded or skipped: after a
+  /// keyframes-only pass from the start, the number of frames in the stream.
+  public var packetsRead: Int { videoPacketsRead }
   var lastKeyframeSent: Double?
   let nominalFPS: Double?
   var noPtsFPS: Double?

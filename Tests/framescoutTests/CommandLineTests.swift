@@ -194,4 +194,38 @@ final class CommandLineTests: XCTestCase {
       XCTAssertTrue(r.err.contains(words), "\(args): \(r.err)")
     }
   }
+
+  func testFindRejectsBadTargets() throws {
+    let clip = try video("parcel_taken.mp4")
+    let dir = try tempDir()
+    let empty = dir.appendingPathComponent("empty.png").path
+    FileManager.default.createFile(atPath: empty, contents: Data())
+    let text = dir.appendingPathComponent("notes.png").path
+    try "not a picture".write(toFile: text, atomically: true, encoding: .utf8)
+    // A flat grey picture has nothing to match.
+    let blank = dir.appendingPathComponent("blank.png").path
+    let make = Process()
+    make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    make.arguments = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "color=gray:s=64x48", "-frames:v", "1", blank]
+    try make.run()
+    make.waitUntilExit()
+    if make.terminationStatus == 0 {
+      let r = try framescout(["find", clip, "--target", blank])
+      XCTAssertEqual(r.status, 1, r.err)
+      XCTAssertTrue(r.err.contains("blank"), r.err)
+    }
+    for (target, status, words) in [(dir.appendingPathComponent("missing.png").path, Int32(2), "no such file"),
+                                    (empty, 2, "empty file"), (text, 2, "not a picture")] as [(String, Int32, String)] {
+      let r = try framescout(["find", clip, "--target", target])
+      XCTAssertEqual(r.status, status, "\(target): \(r.err)")
+      XCTAssertTrue(r.err.contains(words), "\(target): \(r.err)")
+    }
+    // Larger than the frame: a 320x180 clip searched for a 640x360 frame of another clip.
+    let frame = dir.appendingPathComponent("big.jpg").path
+    XCTAssertEqual(try framescout(["frame", clip, "--at", "#10", "-o", frame]).status, 0)
+    let r = try framescout(["find", try video("mjpeg.avi"), "--target", frame])
+    XCTAssertEqual(r.status, 1, r.err)
+    XCTAssertTrue(r.err.contains("larger than"), r.err)
+    XCTAssertEqual(try framescout(["find", clip, "--target", frame, "--scales", "2-1"]).status, 1)
+  }
 }
