@@ -88,6 +88,38 @@ final class InputFile {
     Int32(format.pointee.iformat.pointee.flags) & AVFMT_NOTIMESTAMPS != 0
   }
 
+  /// Reads the packets of the chosen stream, in file order, lending each to `body` until it
+  /// returns false or the file ends. Read errors are skipped (64 in a row end the scan, as
+  /// does the end of a truncated file). Returns the number of read errors skipped. The
+  /// corresponding FFmpeg calls are `av_read_frame` and `av_packet_unref`.
+  func forEachVideoPacket(_ body: (UnsafeMutablePointer<AVPacket>) throws -> Bool) throws(MediaError) -> Int {
+    guard let pkt = av_packet_alloc() else { throw MediaError(file: path, kind: .readFailed, reason: "out of memory") }
+    var packet: UnsafeMutablePointer<AVPacket>? = pkt
+    defer { av_packet_free(&packet) }
+    var errors = 0, consecutive = 0
+    while true {
+      let status = av_read_frame(format, pkt)
+      if status == CFFMPEG_AVERROR_EOF { break }
+      if status < 0 {
+        if status == cffmpeg_averror(EAGAIN) { continue }
+        if avio_feof(format.pointee.pb) != 0 { break }
+        errors += 1
+        consecutive += 1
+        if consecutive >= 64 { break }
+        continue
+      }
+      consecutive = 0
+      defer { av_packet_unref(pkt) }
+      guard pkt.pointee.stream_index == streamIndex else { continue }
+      let goOn: Bool
+      do { goOn = try body(pkt) } catch let e as MediaError { throw e } catch {
+        throw MediaError(file: path, kind: .readFailed, reason: "\(error)")
+      }
+      if !goOn { break }
+    }
+    return errors
+  }
+
   /// Checks the path before FFmpeg sees it, so the common mistakes get plain words.
   static func checkReadableFile(_ path: String) throws(MediaError) {
     var st = stat()

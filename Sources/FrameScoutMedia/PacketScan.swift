@@ -53,27 +53,11 @@ public struct PacketScan: Sendable, Hashable {
     let input = try InputFile(path: path, options: options)
     var result = PacketScan()
     result.timeBase = input.stream.pointee.time_base.doubleValue ?? 1
-    guard let pkt = av_packet_alloc() else { throw MediaError(file: path, kind: .readFailed, reason: "out of memory") }
-    var packet: UnsafeMutablePointer<AVPacket>? = pkt
-    defer { av_packet_free(&packet) }
     var sinceKey: Int? = nil
     var lastDts: Int64? = nil
-    var consecutiveErrors = 0
-    while true {
-      if let limit, result.packets >= limit { return result }
-      let status = av_read_frame(input.format, pkt)
-      if status == CFFMPEG_AVERROR_EOF { break }
-      if status < 0 {
-        if status == cffmpeg_averror(EAGAIN) { continue }
-        if avio_feof(input.format.pointee.pb) != 0 { break }
-        result.readErrors += 1
-        consecutiveErrors += 1
-        if consecutiveErrors >= 64 { break }
-        continue
-      }
-      consecutiveErrors = 0
-      defer { av_packet_unref(pkt) }
-      guard pkt.pointee.stream_index == input.streamIndex else { continue }
+    var stoppedAtLimit = false
+    result.readErrors = try input.forEachVideoPacket { pkt in
+      if let limit, result.packets >= limit { stoppedAtLimit = true; return false }
       result.packets += 1
       if cffmpeg_packet_is_corrupt(pkt) != 0 { result.corruptPackets += 1 }
       if cffmpeg_packet_is_key(pkt) != 0 {
@@ -98,8 +82,9 @@ public struct PacketScan: Sendable, Hashable {
           lastDts = dts
         }
       }
+      return true
     }
-    result.complete = true
+    result.complete = !stoppedAtLimit
     return result
   }
 }
@@ -131,27 +116,14 @@ public struct FrameTable: Sendable {
   public static func read(path: String, options: OpenOptions = OpenOptions()) throws(MediaError) -> FrameTable? {
     let input = try InputFile(path: path, options: options)
     if input.containerHasNoTimestamps { return nil }
-    guard let pkt = av_packet_alloc() else { throw MediaError(file: path, kind: .readFailed, reason: "out of memory") }
-    var packet: UnsafeMutablePointer<AVPacket>? = pkt
-    defer { av_packet_free(&packet) }
     var list: [Int64] = []
-    var consecutiveErrors = 0
-    while true {
-      let status = av_read_frame(input.format, pkt)
-      if status == CFFMPEG_AVERROR_EOF { break }
-      if status < 0 {
-        if status == cffmpeg_averror(EAGAIN) { continue }
-        if avio_feof(input.format.pointee.pb) != 0 { break }
-        consecutiveErrors += 1
-        if consecutiveErrors >= 64 { break }
-        continue
-      }
-      consecutiveErrors = 0
-      defer { av_packet_unref(pkt) }
-      guard pkt.pointee.stream_index == input.streamIndex else { continue }
-      if pkt.pointee.pts == CFFMPEG_NOPTS_VALUE { return nil }
+    var missingPts = false
+    _ = try input.forEachVideoPacket { pkt in
+      if pkt.pointee.pts == CFFMPEG_NOPTS_VALUE { missingPts = true; return false }
       list.append(pkt.pointee.pts)
+      return true
     }
+    if missingPts { return nil }
     list.sort()
     let st = input.stream.pointee
     let origin = st.start_time != CFFMPEG_NOPTS_VALUE ? st.start_time : (list.first ?? 0)

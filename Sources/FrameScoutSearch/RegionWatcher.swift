@@ -41,7 +41,7 @@ public struct FramePosition: Hashable, Sendable {
 /// What `RegionWatcher.run` found, and what it cost.
 public struct WatchResult: Sendable {
   public var events: [Event]
-  /// For each event, the frame before it (the last frame of the old state).
+  /// For each event, the last frame that showed the old state.
   public var before: [FramePosition]
   public var after: [FramePosition]
   public var framesDecoded = 0
@@ -227,9 +227,13 @@ public final class RegionWatcher {
     result.events.append(Event(
       file: entry.path, kind: kind, start: at, end: at, score: c.distance, region: region.bounds,
       details: [("timeline_time", .number(c.at.timeline)), ("previous_state_since", .integer(c.from.frame)),
+                ("previous_state_last_seen", .integer(c.lastMatch.frame)),
+                ("previous_state_last_seen_time", .number(c.lastMatch.time)),
                 ("contrast_before", .number(c.oldContrast)), ("contrast_after", .number(c.newContrast))]))
-    let fps = entry.info.nominalFPS ?? 25
-    result.before.append(FramePosition(file: c.at.file, frame: c.at.frame - 1, time: c.at.time - 1 / fps, timeline: c.at.timeline - 1 / fps))
+    // The "before" picture is the last frame that still showed the old state: the frame
+    // just before the change, or, when something hid the region meanwhile, the last frame
+    // before it was hidden.
+    result.before.append(c.lastMatch)
     result.after.append(c.at)
   }
 

@@ -74,7 +74,7 @@ struct Find: ParsableCommand {
         let path = files[b.file]
         let grabber = try FrameGrabber(path: path, options: input.open)
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let out = URL(fileURLWithPath: dir).appendingPathComponent("\(stem)-\(b.frame)-match.jpg").path
+        let out = (dir as NSString).appendingPathComponent("\(stem)-\(b.frame)-match.jpg")
         let jpeg = try grabber.withFrame(b.frame) { frame, _ in
           var image = frame.rgb()
           let sx = Double(image.width) / Double(frame.luma.width), sy = Double(image.height) / Double(frame.luma.height)

@@ -114,6 +114,10 @@ struct Watch: ParsableCommand {
         var line = e.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
           + "#\(e.start.frame)".padding(toLength: 9, withPad: " ", startingAt: 0)
           + e.start.timecode + String(format: "  distance %.2f  ", e.score) + e.file
+        if case .integer(let seen)? = e.details.first(where: { $0.name == "previous_state_last_seen" })?.value,
+           case .number(let t)? = e.details.first(where: { $0.name == "previous_state_last_seen_time" })?.value, seen < e.start.frame - 1 {
+          line += "  (previous state last seen #\(seen) \(Timecode.format(t)); hidden in between)"
+        }
         if files.count > 1, let t = e.details.first(where: { $0.name == "timeline_time" }), case .number(let v) = t.value {
           line += "  (timeline \(Timecode.format(v)))"
         }
@@ -139,7 +143,7 @@ struct Watch: ParsableCommand {
         let grabber = try grabbers[pos.file] ?? FrameGrabber(path: path, options: input.open)
         grabbers[pos.file] = grabber
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let out = URL(fileURLWithPath: dir).appendingPathComponent("\(stem)-\(pos.frame)-\(role).jpg").path
+        let out = (dir as NSString).appendingPathComponent("\(stem)-\(pos.frame)-\(role).jpg")
         let jpeg = try grabber.withFrame(pos.frame) { frame, _ in
           var image = frame.rgb()
           let sx = Double(image.width) / Double(frame.luma.width), sy = Double(image.height) / Double(frame.luma.height)

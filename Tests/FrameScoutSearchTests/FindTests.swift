@@ -102,4 +102,14 @@ final class FindTests: XCTestCase {
       XCTAssertLessThanOrEqual(abs(e.end.frame - 165), 12)
     }
   }
+
+  func testHalfFrameTarget() throws {
+    // A quarter of the picture (half its width and height) from a recompressed copy.
+    let box = [240, 100, 320, 180]
+    let target = try crop("passerby.mp4", frame: 10, box)
+    let r = try find(target, in: [try clip("parcel_taken.mp4")])
+    XCTAssertFalse(r.events.isEmpty)
+    XCTAssertEqual(r.events.first?.start.frame, 0)
+    for e in r.events { XCTAssertGreaterThanOrEqual(iou(e.box!, box), 0.5, "\(e.box!)") }
+  }
 }

@@ -172,7 +172,10 @@ final class CommandLineTests: XCTestCase {
     let frame = (events.first?["start"] as? [String: Any])?["frame"] as? Int ?? -1
     XCTAssertLessThanOrEqual(abs(frame - 234), 1)
     let files = try FileManager.default.contentsOfDirectory(atPath: thumbs).sorted()
-    XCTAssertEqual(files, ["parcel_taken-\(frame - 1)-before.jpg", "parcel_taken-\(frame)-after.jpg"].sorted())
+    // "before" is the last frame that still showed the parcel: 165, before the person hid it.
+    let seen = events.first?["previous_state_last_seen"] as? Int ?? -1
+    XCTAssertLessThanOrEqual(abs(seen - 165), 1)
+    XCTAssertEqual(files, ["parcel_taken-\(seen)-before.jpg", "parcel_taken-\(frame)-after.jpg"].sorted())
     XCTAssertNotNil((doc["sampling"] as? [String: Any])?["guarantee"])
     let stats = dir.appendingPathComponent("stats.csv").path
     let text = try framescout(["watch", clip, "--roi", "392,146,56,44", "--exhaustive", "--stats", stats])
