@@ -83,10 +83,17 @@ final class InputFile {
 
   var format: UnsafeMutablePointer<AVFormatContext> { context! }
 
-  /// True when the container carries no timestamps (raw elementary streams).
+  /// True when the container carries no timestamps of its own: raw elementary streams and
+  /// piped images, whose demuxers invent pts from a default rate (25) rather than read them.
   var containerHasNoTimestamps: Bool {
-    Int32(format.pointee.iformat.pointee.flags) & AVFMT_NOTIMESTAMPS != 0
+    if Int32(format.pointee.iformat.pointee.flags) & AVFMT_NOTIMESTAMPS != 0 { return true }
+    let name = String(cString: format.pointee.iformat.pointee.name)
+    return Self.rawDemuxers.contains(name) || name.hasSuffix("_pipe")
   }
+
+  /// FFmpeg demuxers of bare elementary streams (no container timing).
+  static let rawDemuxers: Set<String> = ["h264", "hevc", "mjpeg", "mpegvideo", "m4v", "cavsvideo", "vc1", "h261", "h263",
+                                         "avs2", "avs3", "vvc", "dirac", "rawvideo", "mjpeg_2000", "ingenient"]
 
   /// Reads the packets of the chosen stream, in file order, lending each to `body` until it
   /// returns false or the file ends. Read errors are skipped (64 in a row end the scan, as

@@ -150,4 +150,47 @@ final class DecoderTests: XCTestCase {
     let grown = residentBytes() - before
     XCTAssertLessThan(grown, 8 << 20, "resident memory grew by \(grown) bytes over 25 decodes")
   }
+
+  func testStreamWithoutAnyTimingAssumes25WithAWarning() throws {
+    // A raw MJPEG stream: no container, no timestamps, no timing in the bitstream.
+    let dir = try temporaryDirectory(self)
+    let path = dir.appendingPathComponent("raw.mjpeg").path
+    guard let r = try runTool("ffmpeg", ["-v", "error", "-y", "-i", try clip("mjpeg.avi"), "-c", "copy", "-f", "mjpeg", path]), r.status == 0 else {
+      throw XCTSkip("no ffmpeg CLI")
+    }
+    let decoder = try VideoDecoder(path: path)
+    var last = (0, 0.0)
+    try decoder.forEachFrame { f in last = (f.index, f.time); return .next }
+    XCTAssertEqual(decoder.timingSource, .assumed)
+    XCTAssertTrue(decoder.warnings.contains { $0.contains("assuming 25 fps") }, "\(decoder.warnings)")
+    XCTAssertEqual(last.1, Double(last.0) / 25, accuracy: 1e-9)
+    XCTAssertEqual(last.0 + 1, try truth("mjpeg.avi")["frames"] as? Int)
+  }
+
+  func testBestVideoStreamIsPickedAndOthersIgnored() throws {
+    // A Matroska file with an audio stream first, then two video streams (320x240 and 640x360).
+    let dir = try temporaryDirectory(self)
+    let path = dir.appendingPathComponent("multi.mkv").path
+    guard let r = try runTool("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
+                                         "-i", try clip("frame_index.mp4"), "-i", try clip("static.mkv"),
+                                         "-map", "0:a", "-map", "1:v", "-map", "2:v", "-t", "2", "-c:v", "copy", "-c:a", "aac", path]),
+          r.status == 0 else { throw XCTSkip("no ffmpeg CLI: \(String(describing: try? runTool("ffmpeg", ["-version"])?.status))") }
+    // FFmpeg's best stream (av_find_best_stream) is a video stream; the audio is never decoded.
+    let best = try VideoDecoder(path: path)
+    XCTAssertEqual(best.info.streamCount, 3)
+    XCTAssertTrue([1, 2].contains(best.info.streamIndex))
+    var frames = 0
+    try best.forEachFrame { _ in frames += 1; return .next }
+    XCTAssertGreaterThan(frames, 40)
+    for (stream, width) in [(1, 320), (2, 640)] {
+      let chosen = try VideoDecoder(path: path, options: DecodeOptions(open: OpenOptions(stream: stream)))
+      XCTAssertEqual(chosen.info.width, width)
+      var seen = 0
+      try chosen.forEachFrame { f in XCTAssertEqual(f.luma.width, width); seen += 1; return .next }
+      XCTAssertGreaterThan(seen, 40)
+    }
+    XCTAssertThrowsError(try VideoDecoder(path: path, options: DecodeOptions(open: OpenOptions(stream: 0)))) { e in
+      XCTAssertEqual((e as? MediaError)?.kind, .noVideoStream)
+    }
+  }
 }
