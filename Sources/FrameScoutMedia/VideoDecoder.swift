@@ -202,6 +202,23 @@ public final class VideoDecoder {
   /// keyframes-only pass from the start, the number of frames in the stream.
   public var packetsRead: Int { videoPacketsRead }
   var lastKeyframeSent: Double?
+  /// Set by a seek that could not number the frames: the next packet read anchors them.
+  var anchorAfterSeek = false
+  /// Whether the demuxer holds one index entry per frame of the stream (MP4/MOV).
+  lazy var hasFrameIndex: Bool = {
+    let st = input.stream
+    let entries = avformat_index_get_entries_count(st)
+    return st.pointee.nb_frames > 0 && Int64(entries) == st.pointee.nb_frames
+  }()
+
+  /// The position of a packet in the per-frame index (frames before it in decode order).
+  /// The corresponding FFmpeg call is `av_index_search_timestamp`.
+  func indexPosition(of pkt: UnsafeMutablePointer<AVPacket>) -> Int? {
+    guard hasFrameIndex, pkt.pointee.dts != CFFMPEG_NOPTS_VALUE else { return nil }
+    let k = av_index_search_timestamp(input.stream, pkt.pointee.dts, AVSEEK_FLAG_ANY | AVSEEK_FLAG_BACKWARD)
+    guard k >= 0, let e = avformat_index_get_entry(input.stream, k), e.pointee.timestamp == pkt.pointee.dts else { return nil }
+    return Int(k)
+  }
   let nominalFPS: Double?
   var noPtsFPS: Double?
   var finished = false
@@ -269,6 +286,7 @@ public final class VideoDecoder {
       nextIndex = 0
     } else {
       nextIndex = target <= (originPts ?? 0) ? 0 : nil
+      anchorAfterSeek = nextIndex == nil
     }
     avcodec_flush_buffers(codec)
     sentKeyframePositions.removeAll(keepingCapacity: true)
@@ -315,6 +333,13 @@ public final class VideoDecoder {
       consecutiveReadErrors = 0
       defer { av_packet_unref(pkt) }
       if pkt.pointee.stream_index != videoIndex { continue }
+      if anchorAfterSeek {
+        // The first packet after a seek: in a container with an index entry per frame
+        // (MP4/MOV), its position in the index is the number of frames before it, which
+        // numbers the frames from here exactly, whatever the frame rate.
+        anchorAfterSeek = false
+        if let position = indexPosition(of: pkt) { nextIndex = position; videoPacketsRead = position }
+      }
       let position = videoPacketsRead
       videoPacketsRead += 1
       if options.keyframesOnly && cffmpeg_packet_is_key(pkt) == 0 { continue }

@@ -193,4 +193,27 @@ final class DecoderTests: XCTestCase {
       XCTAssertEqual((e as? MediaError)?.kind, .noVideoStream)
     }
   }
+
+  func testFrameNumbersAfterASeekInVariableRateFootage() throws {
+    // frame_index with a 480 ms timestamp gap after frame 119 (12 frames' worth), as a
+    // recorder that dropped frames writes it: after a seek past the gap, frame numbers
+    // come from the MP4 index, not from time × nominal rate.
+    let dir = try temporaryDirectory(self)
+    let path = dir.appendingPathComponent("gap.mp4").path
+    guard let r = try runTool("ffmpeg", ["-v", "error", "-y", "-i", try clip("frame_index.mp4"),
+                                         "-vf", "setpts='(N+if(gte(N,120),12,0))/25/TB'", "-fps_mode", "passthrough",
+                                         "-c:v", "libx264", "-g", "50", "-bf", "2", "-crf", "18", "-preset", "veryfast", path]),
+          r.status == 0 else { throw XCTSkip("no ffmpeg CLI") }
+    for keyframesOnly in [false, true] {
+      let decoder = try VideoDecoder(path: path, options: DecodeOptions(keyframesOnly: keyframesOnly))
+      try decoder.seek(toKeyframeAtOrBefore: 9.0)
+      var checked = 0
+      try decoder.forEachFrame { f in
+        XCTAssertEqual(f.index, self.frameNumberPattern(f.luma), "keyframesOnly=\(keyframesOnly) at \(f.time) s")
+        checked += 1
+        return checked == 20 ? .stop : .next
+      }
+      XCTAssertGreaterThan(checked, 0)
+    }
+  }
 }
