@@ -11,10 +11,15 @@ public struct NoiseEstimate: Hashable, Sendable {
   public var medianAbsoluteDifference: Int
   /// Pixels that were looked at.
   public var count: Int
+  /// The ⌈0.9·n⌉-th smallest `|a − b|`: where the noise's tail starts. Compressed footage
+  /// (MJPEG, low-bit-rate H.264) has heavier tails than Gaussian noise, so a threshold set
+  /// from the median alone lets too many noise pixels through; this one sees the tail.
+  public var upperDecile: Int
 
-  public init(medianAbsoluteDifference: Int, count: Int) {
+  public init(medianAbsoluteDifference: Int, count: Int, upperDecile: Int = 0) {
     self.medianAbsoluteDifference = medianAbsoluteDifference
     self.count = count
+    self.upperDecile = upperDecile
   }
 
   /// Estimated per-frame noise standard deviation in gray levels (see the type's note).
@@ -30,11 +35,16 @@ public struct NoiseEstimate: Hashable, Sendable {
   /// The rank-`⌈n/2⌉` value of a 256-bin histogram.
   @inlinable
   static func median(histogram: UnsafeMutablePointer<UInt32>, count: Int) -> Int {
-    let rank = (count + 1) / 2
+    rank(histogram: histogram, (count + 1) / 2)
+  }
+
+  /// The rank-`r` (1-based) value of a 256-bin histogram.
+  @inlinable
+  static func rank(histogram: UnsafeMutablePointer<UInt32>, _ r: Int) -> Int {
     var seen = 0
     for v in 0..<256 {
       seen &+= Int(histogram[v])
-      if seen >= rank { return v }
+      if seen >= r { return v }
     }
     return 0
   }
@@ -93,7 +103,8 @@ public struct NoiseEstimate: Hashable, Sendable {
         }
       }
       for v in 0..<256 { hist[v] &+= hist[256 &+ v] &+ hist[512 &+ v] &+ hist[768 &+ v] }
-      return NoiseEstimate(medianAbsoluteDifference: median(histogram: hist, count: n), count: n)
+      return NoiseEstimate(medianAbsoluteDifference: median(histogram: hist, count: n), count: n,
+                           upperDecile: rank(histogram: hist, (n &* 9 &+ 9) / 10))
     }
   }
 
@@ -106,6 +117,7 @@ public struct NoiseEstimate: Hashable, Sendable {
     }
     guard !all.isEmpty else { return NoiseEstimate(medianAbsoluteDifference: 0, count: 0) }
     all.sort()
-    return NoiseEstimate(medianAbsoluteDifference: all[(all.count + 1) / 2 - 1], count: all.count)
+    return NoiseEstimate(medianAbsoluteDifference: all[(all.count + 1) / 2 - 1], count: all.count,
+                         upperDecile: all[(all.count * 9 + 9) / 10 - 1])
   }
 }

@@ -1,0 +1,129 @@
+import CFFmpeg
+import Foundation
+
+/// Copies a time range of a video's chosen stream into a new file without re-encoding
+/// (stream copy), for `framescout scan --clips`. The copy starts on the keyframe at or
+/// before `from` (a decoder needs it), ends with the last packet at or before `to`, and its
+/// timestamps are shifted so the copy starts at zero. The container is chosen from the
+/// output name's extension (`av_guess_format`). The file is written under a temporary name
+/// and renamed when complete: a killed run leaves no half clip.
+public enum Remuxer {
+  public struct Copied: Sendable {
+    /// Packets written, and the source time (seconds from the stream's start) of the first one.
+    public var packets: Int
+    public var startTime: Double
+  }
+
+  /// Copies `[from, to]` (seconds from the start of the stream, as `VideoFrame.time`) of
+  /// `path`'s video stream into `output`. The corresponding FFmpeg calls are
+  /// `avformat_alloc_output_context2`, `avcodec_parameters_copy`, `avformat_write_header`,
+  /// `av_interleaved_write_frame` and `av_write_trailer`.
+  public static func copy(path: String, from: Double, to: Double, into output: String, options: OpenOptions = OpenOptions()) throws(MediaError) -> Copied {
+    // Pass 1 (packets only, no decoding): the last keyframe at or before `from`.
+    let start = try keyframePacket(path: path, atOrBefore: from, options: options)
+    let input = try InputFile(path: path, options: options)
+    let stream = input.stream
+    let timeBase = stream.pointee.time_base
+    let origin = stream.pointee.start_time != CFFMPEG_NOPTS_VALUE ? stream.pointee.start_time : 0
+    let untimed = input.containerHasNoTimestamps
+
+    guard let format = av_guess_format(nil, output, nil) else {
+      throw MediaError(file: output, kind: .writeFailed, reason: "no container for this file name extension")
+    }
+    let url = URL(fileURLWithPath: output)
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+    var oc: UnsafeMutablePointer<AVFormatContext>? = nil
+    var status = avformat_alloc_output_context2(&oc, format, nil, temporary)
+    guard status >= 0, let out = oc else { throw MediaError(file: output, kind: .writeFailed, "cannot prepare the output", code: status) }
+    var opened = false
+    var complete = false
+    defer {
+      if opened { avio_closep(&out.pointee.pb) }
+      avformat_free_context(out)
+      if !complete { unlink(temporary) }
+    }
+    guard let outStream = avformat_new_stream(out, nil) else { throw MediaError(file: output, kind: .writeFailed, reason: "out of memory") }
+    status = avcodec_parameters_copy(outStream.pointee.codecpar, stream.pointee.codecpar)
+    if status < 0 { throw MediaError(file: output, kind: .writeFailed, "cannot copy the stream parameters", code: status) }
+    outStream.pointee.codecpar.pointee.codec_tag = 0
+    outStream.pointee.time_base = timeBase
+    outStream.pointee.avg_frame_rate = stream.pointee.avg_frame_rate
+    outStream.pointee.r_frame_rate = stream.pointee.r_frame_rate
+    if Int32(out.pointee.oformat.pointee.flags) & AVFMT_NOFILE == 0 {
+      status = avio_open(&out.pointee.pb, temporary, AVIO_FLAG_WRITE)
+      if status < 0 { throw MediaError(file: output, kind: .writeFailed, "cannot write", code: status) }
+      opened = true
+    }
+    status = avformat_write_header(out, nil)
+    if status < 0 { throw MediaError(file: output, kind: .writeFailed, "the container refused the stream", code: status) }
+
+    var copied = Copied(packets: 0, startTime: 0)
+    var index = 0
+    var shift: Int64? = nil
+    let fps = stream.pointee.avg_frame_rate.doubleValue ?? stream.pointee.r_frame_rate.doubleValue ?? options.fps ?? 25
+    var writeError: MediaError? = nil
+    _ = try input.forEachVideoPacket { pkt in
+      defer { index += 1 }
+      guard index >= start else { return true }
+      let ts = pkt.pointee.pts != CFFMPEG_NOPTS_VALUE ? pkt.pointee.pts : pkt.pointee.dts
+      let time: Double
+      if untimed || ts == CFFMPEG_NOPTS_VALUE {
+        time = Double(index) / fps
+      } else {
+        time = Double(ts - origin) * Double(timeBase.num) / Double(timeBase.den)
+      }
+      // Packets come in decode order: stop at the first one past the end whose
+      // presentation is after `to` and that is not needed by earlier frames (a keyframe,
+      // or any packet once well past the end).
+      if copied.packets > 0 && time > to + 1e-6 && (cffmpeg_packet_is_key(pkt) != 0 || time > to + 1) { return false }
+      if shift == nil {
+        shift = ts == CFFMPEG_NOPTS_VALUE ? 0 : ts
+        copied.startTime = time
+      }
+      if pkt.pointee.pts != CFFMPEG_NOPTS_VALUE { pkt.pointee.pts -= shift! }
+      if pkt.pointee.dts != CFFMPEG_NOPTS_VALUE { pkt.pointee.dts -= shift! }
+      if untimed {
+        pkt.pointee.pts = CFFMPEG_NOPTS_VALUE
+        pkt.pointee.dts = CFFMPEG_NOPTS_VALUE
+      }
+      pkt.pointee.stream_index = 0
+      pkt.pointee.pos = -1
+      av_packet_rescale_ts(pkt, timeBase, outStream.pointee.time_base)
+      let s = av_interleaved_write_frame(out, pkt)
+      if s < 0 { writeError = MediaError(file: output, kind: .writeFailed, "cannot write a packet", code: s); return false }
+      copied.packets += 1
+      return true
+    }
+    if let writeError { throw writeError }
+    status = av_write_trailer(out)
+    if status < 0 { throw MediaError(file: output, kind: .writeFailed, "cannot finish the file", code: status) }
+    if opened { avio_closep(&out.pointee.pb); opened = false }
+    if rename(temporary, output) != 0 {
+      throw MediaError(file: output, kind: .writeFailed, reason: "cannot write: \(String(cString: strerror(errno)))")
+    }
+    complete = true
+    return copied
+  }
+
+  /// The number (in file order) of the last keyframe packet of the video stream whose time
+  /// is at or before `time`, by reading packets from the start (no decoding).
+  static func keyframePacket(path: String, atOrBefore time: Double, options: OpenOptions) throws(MediaError) -> Int {
+    let input = try InputFile(path: path, options: options)
+    let stream = input.stream
+    let timeBase = stream.pointee.time_base
+    let origin = stream.pointee.start_time != CFFMPEG_NOPTS_VALUE ? stream.pointee.start_time : 0
+    let untimed = input.containerHasNoTimestamps
+    let fps = stream.pointee.avg_frame_rate.doubleValue ?? stream.pointee.r_frame_rate.doubleValue ?? options.fps ?? 25
+    var index = 0, found = 0
+    _ = try input.forEachVideoPacket { pkt in
+      defer { index += 1 }
+      let ts = pkt.pointee.pts != CFFMPEG_NOPTS_VALUE ? pkt.pointee.pts : pkt.pointee.dts
+      let t = untimed || ts == CFFMPEG_NOPTS_VALUE ? Double(index) / fps : Double(ts - origin) * Double(timeBase.num) / Double(timeBase.den)
+      if cffmpeg_packet_is_key(pkt) != 0 {
+        if t <= time + 1e-6 { found = index } else { return false }
+      }
+      return true
+    }
+    return found
+  }
+}

@@ -1,0 +1,483 @@
+import FrameScoutCore
+import FrameScoutMedia
+
+/// Settings of `framescout scan`: one table feeding `--help` and the JSON `parameters`.
+public struct ScanSettings: Sendable {
+  /// Regions to watch for motion (their union); empty: the whole frame.
+  public var regions: [RegionSpec] = []
+  /// Regions to ignore (an on-screen clock, a swaying tree).
+  public var excludes: [RegionSpec] = []
+  /// Motion score (0…1, the changed fraction of the busiest grid cell) at or above which a
+  /// frame shows motion. nil: automatic (`defaultThreshold`).
+  public var threshold: Double?
+  /// Seconds of motion (gaps under `bridge` included) before it counts as an event.
+  public var minEvent: Double = 1
+  /// Events closer than this (seconds) are merged into one.
+  public var mergeGap: Double = 2
+  /// Padding before and after each event for clips and the `padded` range (seconds).
+  public var pre: Double = 1.5
+  public var post: Double = 2
+  /// Analysis width in pixels (the frame is reduced to this width, aspect kept).
+  public var width = 320
+  /// Analyse every Nth frame (frames in between are decoded, not analysed).
+  public var every = 1
+  /// Part of the timeline to scan, seconds from the start of the first file.
+  public var from: Double?
+  public var to: Double?
+  /// Decoder threads (0: all cores).
+  public var threads = 0
+  public var open = OpenOptions()
+
+  public init() {}
+
+  /// Motion threshold used when none is given. Noise stays under ~0.02 on the test clips
+  /// (night footage included, thanks to the noise-adaptive pixel threshold); a person
+  /// walking scores 0.15–0.6 in the cells they cross.
+  public static let defaultThreshold = 0.06
+  /// Gaps in the motion shorter than this (seconds) do not end it (a person standing
+  /// still for a moment between steps).
+  public static let bridge = 0.4
+  /// Longest time (seconds) a still presence holds an event open after its last motion
+  /// (a car that parks is an event; the driver getting out ten minutes later is another).
+  public static let stillLimit = 60.0
+  /// Seconds between the frames that are differenced: motion is measured over 80 ms
+  /// (2 frames at 25 fps), which doubles a slow walker's signal over the frame-to-frame one.
+  public static let lag = 0.08
+  /// Pixel change threshold = max(`minimumPixelThreshold`, `noiseFactor` × the 90th
+  /// percentile of |difference| over the frame (median over the last 15 frames)).
+  public static let noiseFactor = 2.0
+  /// A cell counts with its lowest changed fraction over this many consecutive analysed
+  /// frames: a burned-in clock's tick (one changed frame, seen in 2 differences) or a
+  /// compression pulse at a keyframe is never motion; a walker covers a cell for many frames.
+  public static let persistence = 3
+  public static let minimumPixelThreshold = 10
+  /// Grid of motion cells (16×9: square cells on 16:9 video).
+  public static let columns = 16, rows = 9
+
+  public var effectiveThreshold: Double { threshold ?? Self.defaultThreshold }
+}
+
+/// What happened on one analysed frame (for `--stats` and progress).
+public struct MotionSample: Sendable {
+  public var position: FramePosition
+  /// Changed fraction of the busiest cell (0…1).
+  public var score: Double
+  /// The score threshold.
+  public var threshold: Double
+  /// Gray-level threshold for a pixel to count as changed (from the noise estimate).
+  public var pixelThreshold: Int
+  /// True when a global lighting change was compensated on this frame.
+  public var lightingCorrected: Bool
+}
+
+/// What `MotionScanner.run` found.
+public struct ScanResult: Sendable {
+  public var events: [Event] = []
+  /// Per event: the frame with the highest score, and the motion box on that frame (source pixels).
+  public var peaks: [FramePosition] = []
+  public var peakBoxes: [PixelRect] = []
+  /// Per event: the first and last frame with motion, and the padded range (timeline seconds).
+  public var starts: [FramePosition] = []
+  public var ends: [FramePosition] = []
+  public var framesDecoded = 0
+  public var framesAnalysed = 0
+  public var lightingCorrections = 0
+  /// Timeline seconds scanned (end of the last frame read minus the start).
+  public var duration = 0.0
+  public var warnings: [(file: String, message: String)] = []
+}
+
+/// Motion events by frame differencing over a 16×9 grid of cells.
+///
+/// Per analysed frame (all of it allocation-free, in FrameScoutCore kernels):
+/// 1. the frame, reduced to `width` gray pixels, goes into a small ring of past frames;
+/// 2. it is differenced with the frame `lag` seconds back. When the mean or contrast of the
+///    two differ (lights switched on, clouds, camera gain), the old frame is first mapped
+///    through a brightness/contrast correction that matches their means and deviations, so
+///    a global lighting change leaves no difference but a person still does;
+/// 3. the noise of that difference (median |difference| over the frame, the median of the
+///    last 15 frames' values) sets the pixel threshold, so grainy night footage is judged
+///    against its own grain;
+/// 4. the difference is masked to the regions, and a change map counts changed pixels per
+///    cell; the score is the changed fraction of the busiest cell (of its pixels inside
+///    the regions). Cells keep the score independent of the frame size and make a person
+///    on the far side of the frame as visible as one nearby.
+///
+/// Events: runs of frames at or over the threshold (gaps shorter than `bridge` bridged)
+/// that last at least `minEvent`; runs closer than `mergeGap` merge. An event's start and
+/// end are its first and last frames with motion; the padded range adds `pre`/`post`.
+/// Several files are one timeline: the first frame of each file has no earlier frame to
+/// difference with (no false event at a file boundary), and an event may run on across it.
+public final class MotionScanner {
+  public let settings: ScanSettings
+  let timeline: Timeline
+  let includes: [Region]
+  let excludes: [Region]
+  /// Analysis size (from the first file).
+  public let analysisWidth: Int
+  public let analysisHeight: Int
+  /// Called for every analysed frame (for `--stats`).
+  public var onSample: ((MotionSample) -> Void)?
+
+  // Ring of past frames: `ringCount` slots of analysisWidth × analysisHeight.
+  var ring: [UInt8]
+  let ringCount: Int
+  var ringFilled = 0
+  var ringHead = 0
+  var ringTimes: [Double]
+  var ringMeans: [Double]
+  var ringDeviations: [Double]
+  let difference = PixelBuffer()
+  let corrected = PixelBuffer()
+  var mask: [UInt8]
+  let hasMask: Bool
+  var cellArea: [Int]
+  var changeMap: ChangeMap
+  var table = [UInt8](repeating: 0, count: 256)
+  var noiseHistory = [Int](repeating: 0, count: 15)
+  var noiseFilled = 0
+  var noiseHead = 0
+  var scratch = [Int](repeating: 0, count: 15)
+  /// Changed fraction per cell over the last `persistence` frames (ring), and their minimum.
+  var cellHistory: [Double]
+  var cellHistoryHead = 0
+  var cellHistoryFilled = 0
+  var persisted: [Double]
+  /// Positions of the last `persistence` analysed frames (the run starts at the oldest).
+  var recent: [FramePosition]
+
+  // Event state. Cell marks live in arrays allocated once (a run's, the pending event's).
+  struct Run {
+    var start: FramePosition
+    var last: FramePosition
+    var peak: FramePosition
+    var peakScore: Double
+    var activeFrames: Int
+    /// Timeline seconds until which the place where the motion stopped stayed occupied.
+    var lastOccupied = -Double.infinity
+    var lastOccupiedPosition: FramePosition?
+    var lastActivity: Double { max(last.timeline, lastOccupied) }
+  }
+  var run: Run?
+  var pending: Run?
+  var runCells: [Bool], runPeakCells: [Bool], pendingCells: [Bool], pendingPeakCells: [Bool]
+  var result = ScanResult()
+  var frameDuration = 0.04
+  /// Someone who stops moving is still there: the frame from before the event began, the
+  /// cells where the motion was last seen, and a change map of the current frame against
+  /// that frame. While those cells still differ from it, the event is held open (a person
+  /// standing still between walking in and walking off is one event, not two).
+  let reference = PixelBuffer()
+  var referenceValid = false
+  var lastCells: [Bool]
+  var presenceMap: ChangeMap
+  public static let occupiedFraction = 0.2
+  var lastAnalysed: FramePosition?
+
+  public init(paths: [String], settings: ScanSettings) throws {
+    self.settings = settings
+    timeline = try Timeline(paths: paths, options: settings.open)
+    let first = timeline.entries[0].info
+    includes = try settings.regions.map { try $0.resolve(frameWidth: first.width, frameHeight: first.height) }
+    excludes = try settings.excludes.map { try $0.resolve(frameWidth: first.width, frameHeight: first.height) }
+    analysisWidth = min(settings.width, first.width)
+    analysisHeight = max(1, Int((Double(first.height) * Double(analysisWidth) / Double(first.width)).rounded()))
+    let fps = first.nominalFPS ?? settings.open.fps ?? 25
+    frameDuration = 1 / fps
+    let lagFrames = max(1, Int((ScanSettings.lag * fps / Double(settings.every)).rounded()))
+    ringCount = lagFrames + 1
+    let n = analysisWidth * analysisHeight
+    ring = [UInt8](repeating: 0, count: n * ringCount)
+    ringTimes = [Double](repeating: 0, count: ringCount)
+    ringMeans = [Double](repeating: 0, count: ringCount)
+    ringDeviations = [Double](repeating: 0, count: ringCount)
+    difference.resize(width: analysisWidth, height: analysisHeight)
+    corrected.resize(width: analysisWidth, height: analysisHeight)
+    hasMask = !includes.isEmpty || !excludes.isEmpty
+    let regionMask = RegionMask(width: analysisWidth, height: analysisHeight, sourceWidth: first.width, sourceHeight: first.height,
+                                include: includes, exclude: excludes)
+    mask = regionMask.pixels.map { $0 == 0 ? 0 : 0xFF }
+    changeMap = ChangeMap(width: analysisWidth, height: analysisHeight, columns: min(ScanSettings.columns, analysisWidth),
+                          rows: min(ScanSettings.rows, analysisHeight))
+    var areas: [Int] = []
+    for r in 0..<changeMap.rows {
+      for c in 0..<changeMap.columns {
+        let cell = changeMap.cell(column: c, row: r)
+        var a = 0
+        for y in cell.y..<(cell.y + cell.height) { for x in cell.x..<(cell.x + cell.width) where regionMask.pixels[y * analysisWidth + x] != 0 { a += 1 } }
+        areas.append(a)
+      }
+    }
+    cellArea = areas
+    cellHistory = [Double](repeating: 0, count: areas.count * ScanSettings.persistence)
+    persisted = [Double](repeating: 0, count: areas.count)
+    recent = [FramePosition](repeating: FramePosition(file: 0, frame: 0, time: 0, timeline: 0), count: ScanSettings.persistence)
+    runCells = [Bool](repeating: false, count: areas.count)
+    runPeakCells = runCells; pendingCells = runCells; pendingPeakCells = runCells; lastCells = runCells
+    presenceMap = changeMap
+    reference.resize(width: analysisWidth, height: analysisHeight)
+    if regionMask.area == 0 { throw RegionError("the regions leave no pixel to scan (every included pixel is excluded)") }
+  }
+
+  public var entries: [Timeline.Entry] { timeline.entries }
+  public var resolvedRegions: [Region] { includes }
+  public var resolvedExcludes: [Region] { excludes }
+
+  /// Scans every file. `progress` receives timeline seconds reached.
+  public func run(progress: (Double) -> Void = { _ in }) throws -> ScanResult {
+    let threshold = settings.effectiveThreshold
+    var scanStart: Double? = nil, scanEnd = 0.0
+    for file in timeline.entries.indices {
+      let entry = timeline.entries[file]
+      if let to = settings.to, entry.offset > to { break }
+      if let from = settings.from, let d = entry.duration, entry.offset + d < from { continue }
+      let decoder = try VideoDecoder(path: entry.path, options: DecodeOptions(
+        open: settings.open, threads: settings.threads, analysisWidth: analysisWidth))
+      if let from = settings.from, from > entry.offset { try decoder.seek(toKeyframeAtOrBefore: from - entry.offset) }
+      ringFilled = 0     // no differencing across a file boundary
+      cellHistoryFilled = 0
+      var counter = 0
+      var stopped = false
+      try decoder.forEachFrame { frame in
+        let t = entry.offset + frame.time
+        if let to = settings.to, t > to + 1e-6 { stopped = true; return .stop }
+        if let from = settings.from, t < from - 1e-6 { return .next }
+        result.framesDecoded += 1
+        if scanStart == nil { scanStart = t }
+        scanEnd = t + frameDuration
+        defer { counter += 1 }
+        guard counter % settings.every == 0, let gray = frame.gray else { return .next }
+        guard gray.width == analysisWidth && gray.height == analysisHeight else {
+          // A file of another size: restart the difference chain at this size is not
+          // possible with prepared buffers; such files are refused up front by the CLI.
+          return .next
+        }
+        let position = FramePosition(file: file, frame: frame.index, time: frame.time, timeline: t)
+        analyse(gray, at: position, threshold: threshold)
+        if result.framesAnalysed % 64 == 0 { progress(t) }
+        return .next
+      }
+      for w in decoder.warnings { result.warnings.append((entry.path, w)) }
+      if !decoder.damage.isEmpty { result.warnings.append((entry.path, "damaged data: \(decoder.damage.summary)")) }
+      if stopped { break }
+    }
+    closeRun()
+    // Footage that ends while the place where the motion stopped is still occupied (someone
+    // standing there): the event lasts to the end.
+    if let p = pending, let o = p.lastOccupiedPosition, let l = lastAnalysed, o == l, o.timeline > p.last.timeline {
+      pending!.last = o
+    }
+    emitPending()
+    result.duration = max(0, scanEnd - (scanStart ?? 0))
+    return result
+  }
+
+  /// Scores one frame and advances the event logic.
+  func analyse(_ gray: GrayView, at position: FramePosition, threshold: Double) {
+    result.framesAnalysed += 1
+    lastAnalysed = position
+    recent[result.framesAnalysed % recent.count] = position
+    let n = analysisWidth * analysisHeight
+    let stats = RegionStatistics.measure(gray)
+    let slot = ringHead
+    ring.withUnsafeMutableBufferPointer { buf in
+      let dst = buf.baseAddress! + slot * n
+      for y in 0..<gray.height { (dst + y * gray.width).update(from: gray.base + y * gray.stride, count: gray.width) }
+    }
+    ringTimes[slot] = position.timeline
+    ringMeans[slot] = stats.mean
+    ringDeviations[slot] = stats.standardDeviation
+    ringHead = (ringHead + 1) % ringCount
+    ringFilled = min(ringFilled + 1, ringCount)
+    guard ringFilled == ringCount else {
+      onSample?(MotionSample(position: position, score: 0, threshold: threshold, pixelThreshold: 0, lightingCorrected: false))
+      feed(position, score: 0, threshold: threshold)
+      return
+    }
+    let old = ringHead   // the oldest slot (the next to be overwritten)
+    var corrected = false
+    var score = 0.0
+    var pixelThreshold = 0
+    ring.withUnsafeBufferPointer { buf in
+      let current = GrayView(base: buf.baseAddress! + slot * n, width: analysisWidth, height: analysisHeight, stride: analysisWidth)
+      var previous = GrayView(base: buf.baseAddress! + old * n, width: analysisWidth, height: analysisHeight, stride: analysisWidth)
+      // Global lighting: match the old frame's mean and contrast to the current one's.
+      let dm = ringMeans[slot] - ringMeans[old]
+      let ds = ringDeviations[old] > 0 ? ringDeviations[slot] / ringDeviations[old] : 1
+      if abs(dm) > 2 || abs(ds - 1) > 0.06 {
+        corrected = true
+        let gain = ds, offset = ringMeans[slot] - gain * ringMeans[old]
+        table.withUnsafeMutableBufferPointer { t in
+          PixelMask.linearTable(gain: gain, offset: offset, into: t.baseAddress!)
+          PixelMask.map(previous, through: t.baseAddress!, into: self.corrected.mutableView)
+        }
+        previous = self.corrected.view
+      }
+      PixelDifference.absolute(previous, current, into: difference.mutableView)
+      // Noise: median |difference| of this frame, then the median over recent frames.
+      noiseHistory[noiseHead] = NoiseEstimate.of(difference: difference.view).upperDecile
+      noiseHead = (noiseHead + 1) % noiseHistory.count
+      noiseFilled = min(noiseFilled + 1, noiseHistory.count)
+      for k in 0..<noiseFilled {     // insertion sort of ≤ 15 values, no allocation
+        var j = k
+        while j > 0 && scratch[j - 1] > noiseHistory[k] { scratch[j] = scratch[j - 1]; j -= 1 }
+        scratch[j] = noiseHistory[k]
+      }
+      let noise = scratch[noiseFilled / 2]
+      pixelThreshold = min(254, max(ScanSettings.minimumPixelThreshold, Int((ScanSettings.noiseFactor * Double(noise)).rounded(.up))))
+      if hasMask {
+        mask.withUnsafeBufferPointer { m in
+          PixelMask.apply(GrayView(base: m.baseAddress!, width: analysisWidth, height: analysisHeight, stride: analysisWidth),
+                          to: difference.mutableView)
+        }
+      }
+      changeMap.update(difference: difference.view, threshold: UInt8(pixelThreshold))
+    }
+    // Per cell: this frame's changed fraction into the history, the minimum over the
+    // last `persistence` frames into `persisted`; the score is the busiest cell's.
+    let counts = changeMap.counts, cells = counts.count, depth = ScanSettings.persistence
+    let head = cellHistoryHead
+    cellHistoryHead = (cellHistoryHead + 1) % depth
+    cellHistoryFilled = min(cellHistoryFilled + 1, depth)
+    for k in 0..<cells {
+      let f = cellArea[k] > 0 ? Double(counts[k]) / Double(cellArea[k]) : 0
+      cellHistory[head * cells + k] = f
+      var m = f
+      if cellHistoryFilled < depth { m = 0 } else { for h in 0..<depth { m = min(m, cellHistory[h * cells + k]) } }
+      persisted[k] = m
+      score = max(score, m)
+    }
+    if corrected { result.lightingCorrections += 1 }
+    onSample?(MotionSample(position: position, score: score, threshold: threshold, pixelThreshold: pixelThreshold, lightingCorrected: corrected))
+    let active = score >= threshold
+    if active && run == nil && pending == nil {
+      // A new event: remember the scene before it (the oldest frame of the ring).
+      ring.withUnsafeBufferPointer { buf in
+        reference.mutableView.base.update(from: buf.baseAddress! + old * n, count: n)
+      }
+      referenceValid = true
+    }
+    var occupied = false
+    if !active && run == nil && pending != nil && referenceValid {
+      ring.withUnsafeBufferPointer { buf in
+        let current = GrayView(base: buf.baseAddress! + slot * n, width: analysisWidth, height: analysisHeight, stride: analysisWidth)
+        presenceMap.update(previous: reference.view, current: current, threshold: UInt8(pixelThreshold))
+      }
+      let counts = presenceMap.counts
+      for k in counts.indices where lastCells[k] && cellArea[k] > 0
+        && Double(counts[k]) >= Self.occupiedFraction * Double(cellArea[k]) { occupied = true; break }
+    }
+    feed(position, score: score, threshold: threshold, occupied: occupied)
+  }
+
+  /// The event logic: runs of active frames, bridged over short gaps, kept when long
+  /// enough, merged when close. Allocates nothing.
+  func feed(_ position: FramePosition, score: Double, threshold: Double, occupied: Bool = false) {
+    let active = score >= threshold
+    if active { markCells(&lastCells, threshold: threshold, reset: true) }
+    if occupied, pending != nil, position.timeline - pending!.lastActivity <= settings.mergeGap + 1e-9,
+       position.timeline - pending!.last.timeline <= ScanSettings.stillLimit {
+      pending!.lastOccupied = position.timeline
+      pending!.lastOccupiedPosition = position
+    }
+    if run != nil {
+      if position.timeline - run!.last.timeline > ScanSettings.bridge + 1e-9 {
+        closeRun()
+      } else {
+        if active {
+          run!.last = position
+          run!.activeFrames += 1
+          markCells(&runCells, threshold: threshold, reset: false)
+          if score > run!.peakScore {
+            run!.peakScore = score
+            run!.peak = position
+            markCells(&runPeakCells, threshold: threshold, reset: true)
+          }
+        }
+        return
+      }
+    }
+    if let p = pending, position.timeline - p.lastActivity > settings.mergeGap + 1e-9 { emitPending() }
+    guard active else { return }
+    markCells(&runCells, threshold: threshold, reset: true)
+    markCells(&runPeakCells, threshold: threshold, reset: true)
+    // The motion began `persistence - 1` frames ago (the oldest frame of the window).
+    var start = recent[(result.framesAnalysed + 1) % recent.count]
+    if start.file != position.file || start.timeline > position.timeline { start = position }
+    run = Run(start: start, last: position, peak: position, peakScore: score, activeFrames: 1)
+  }
+
+  /// Marks the cells at or over the threshold on the current change map (clearing the
+  /// others first when `reset`).
+  func markCells(_ cells: inout [Bool], threshold: Double, reset: Bool) {
+    for k in persisted.indices {
+      let on = persisted[k] >= threshold
+      if reset { cells[k] = on } else if on { cells[k] = true }
+    }
+  }
+
+  func closeRun() {
+    guard let r = run else { return }
+    run = nil
+    guard r.last.timeline - r.start.timeline + frameDuration * Double(settings.every) >= settings.minEvent - 1e-9 else { return }
+    if var p = pending, r.start.timeline - p.lastActivity <= settings.mergeGap + 1e-9 {
+      p.last = r.last
+      p.activeFrames += r.activeFrames
+      for k in pendingCells.indices where runCells[k] { pendingCells[k] = true }
+      if r.peakScore > p.peakScore {
+        p.peakScore = r.peakScore
+        p.peak = r.peak
+        swap(&pendingPeakCells, &runPeakCells)
+      }
+      pending = p
+      return
+    }
+    emitPending()
+    pending = r
+    swap(&pendingCells, &runCells)
+    swap(&pendingPeakCells, &runPeakCells)
+  }
+
+  func emitPending() {
+    guard let p = pending else { return }
+    pending = nil
+    referenceValid = false
+    let entry = timeline.entries[p.start.file]
+    let source = entry.info
+    var details: [(name: String, value: EventDetail)] = [
+      ("peak_frame", .integer(p.peak.frame)), ("peak_time", .number(p.peak.time)),
+      ("frames_with_motion", .integer(p.activeFrames)),
+      ("padded_start", .number(max(0, p.start.timeline - settings.pre))),
+      ("padded_end", .number(p.last.timeline + settings.post)),
+    ]
+    if timeline.entries.count > 1 {
+      details.insert(contentsOf: [("timeline_start", .number(p.start.timeline)), ("timeline_end", .number(p.last.timeline))], at: 0)
+      if p.last.file != p.start.file { details.append(("end_file", .text(timeline.entries[p.last.file].path))) }
+      if p.peak.file != p.start.file { details.append(("peak_file", .text(timeline.entries[p.peak.file].path))) }
+    }
+    result.events.append(Event(
+      file: entry.path, kind: .motion,
+      start: TimePoint(frame: p.start.frame, time: p.start.time), end: TimePoint(frame: p.last.frame, time: p.last.time),
+      score: p.peakScore, box: box(of: pendingCells, sourceWidth: source.width, sourceHeight: source.height), details: details))
+    result.peaks.append(p.peak)
+    result.peakBoxes.append(box(of: pendingPeakCells, sourceWidth: source.width, sourceHeight: source.height) ?? PixelRect(x: 0, y: 0, width: source.width, height: source.height))
+    result.starts.append(p.start)
+    result.ends.append(p.last)
+  }
+
+  /// The bounding box of the marked cells, in source pixels.
+  func box(of cells: [Bool], sourceWidth: Int, sourceHeight: Int) -> PixelRect? {
+    var x0 = Int.max, y0 = Int.max, x1 = Int.min, y1 = Int.min
+    for r in 0..<changeMap.rows {
+      for c in 0..<changeMap.columns where cells[r * changeMap.columns + c] {
+        let cell = changeMap.cell(column: c, row: r)
+        x0 = min(x0, cell.x); y0 = min(y0, cell.y); x1 = max(x1, cell.x + cell.width); y1 = max(y1, cell.y + cell.height)
+      }
+    }
+    guard x0 < x1 else { return nil }
+    let sx = Double(sourceWidth) / Double(analysisWidth), sy = Double(sourceHeight) / Double(analysisHeight)
+    let bx = Int((Double(x0) * sx).rounded(.down)), by = Int((Double(y0) * sy).rounded(.down))
+    return PixelRect(x: bx, y: by, width: min(sourceWidth, Int((Double(x1) * sx).rounded(.up))) - bx,
+                     height: min(sourceHeight, Int((Double(y1) * sy).rounded(.up))) - by)
+  }
+}
