@@ -72,10 +72,11 @@ public enum Remuxer {
       } else {
         time = Double(ts - origin) * Double(timeBase.num) / Double(timeBase.den)
       }
-      // Packets come in decode order: stop at the first one past the end whose
-      // presentation is after `to` and that is not needed by earlier frames (a keyframe,
-      // or any packet once well past the end).
-      if copied.packets > 0 && time > to + 1e-6 && (cffmpeg_packet_is_key(pkt) != 0 || time > to + 1) { return false }
+      // Packets come in decode order: stop at the first one decoded after `to` (its dts);
+      // frames shown before `to` are all decoded by then.
+      let dts = pkt.pointee.dts
+      let decodeTime = untimed || dts == CFFMPEG_NOPTS_VALUE ? time : Double(dts - origin) * Double(timeBase.num) / Double(timeBase.den)
+      if copied.packets > 0 && decodeTime > to + 1e-6 { return false }
       if shift == nil {
         shift = ts == CFFMPEG_NOPTS_VALUE ? 0 : ts
         copied.startTime = time

@@ -157,7 +157,7 @@ struct Scan: ParsableCommand {
         ("pre", .double(settings.pre)), ("post", .double(settings.post)),
         ("width", .int(scanner.analysisWidth)), ("every", .int(settings.every)),
         ("from", .optional(settings.from)), ("to", .optional(settings.to)),
-        ("metric", .string("changed fraction of the busiest of \(ScanSettings.columns)x\(ScanSettings.rows) cells; pixel threshold max(\(ScanSettings.minimumPixelThreshold), \(ScanSettings.noiseFactor) x median |difference|) over \(Int(ScanSettings.lag * 1000)) ms")),
+        ("metric", .string("changed fraction of the busiest of \(ScanSettings.columns)x\(ScanSettings.rows) cells; pixel threshold max(\(ScanSettings.minimumPixelThreshold), \(ScanSettings.noiseFactor) x 90th percentile of |difference|) over \(Int(ScanSettings.lag * 1000)) ms")),
         ("stream", .optional(input.stream)), ("format", .optional(input.format)), ("fps", .optional(input.fps)),
       ]
       var inputs: [JSONValue] = []

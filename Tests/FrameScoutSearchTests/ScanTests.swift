@@ -1,0 +1,124 @@
+import FrameScoutCore
+import FrameScoutMedia
+@testable import FrameScoutSearch
+import Foundation
+import XCTest
+
+/// `MotionScanner` with default settings scored against TestVideos/*.truth.json motion truth.
+final class ScanTests: XCTestCase {
+  static let videos = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("TestVideos")
+
+  func path(_ name: String) throws -> String {
+    let p = Self.videos.appendingPathComponent(name).path
+    guard FileManager.default.fileExists(atPath: p) else { throw XCTSkip("missing \(name)") }
+    return p
+  }
+
+  func truth(_ name: String) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(contentsOf: Self.videos.appendingPathComponent(name + ".truth.json"))) as! [String: Any]
+  }
+
+  func scan(_ paths: [String], _ configure: (inout ScanSettings) throws -> Void = { _ in }) throws -> ScanResult {
+    var s = ScanSettings()
+    try configure(&s)
+    return try MotionScanner(paths: paths, settings: s).run()
+  }
+
+  /// Truth motion intervals as (start, end) seconds (end = the end of the last frame).
+  func motion(_ clip: String) throws -> [(Double, Double)] {
+    let t = try truth(clip)
+    let fps = (t["fps"] as? Double) ?? 25
+    return ((t["motion"] as? [[String: Any]]) ?? []).map { m in (Double(m["start"] as! Int) / fps, Double((m["end"] as! Int) + 1) / fps) }
+  }
+
+  /// Every clip with motion truth: one event per truth interval (recall 1, precision 1 on
+  /// these clips), start and end within 0.5 s; none on the noise, lighting and static clips.
+  func testDefaultsFindEveryMotionIntervalAndNothingElse() throws {
+    var scored = 0, quiet = 0
+    for name in try FileManager.default.contentsOfDirectory(atPath: Self.videos.path).sorted() where name.hasSuffix(".truth.json") {
+      let clip = String(name.dropLast(".truth.json".count))
+      let t = try truth(clip)
+      guard t["expect_error"] == nil, t["motion"] != nil else { continue }
+      let expected = try motion(clip)
+      let r = try scan([try path(clip)])
+      XCTAssertEqual(r.events.count, expected.count, "\(clip): \(r.events.map { ($0.start.frame, $0.end.frame) })")
+      for (e, (s, end)) in zip(r.events, expected) {
+        XCTAssertEqual(e.kind, .motion)
+        XCTAssertEqual(e.start.time, s, accuracy: 0.5, "\(clip) start")
+        XCTAssertEqual(e.end.time + 0.04, end, accuracy: 0.5, "\(clip) end")
+        XCTAssertGreaterThanOrEqual(e.score, ScanSettings.defaultThreshold)
+        XCTAssertNotNil(e.box)
+      }
+      if expected.isEmpty { quiet += 1 } else { scored += 1 }
+    }
+    XCTAssertGreaterThanOrEqual(scored, 7, "clips with motion")
+    XCTAssertGreaterThanOrEqual(quiet, 4, "clips without motion (noise, lighting, static)")
+  }
+
+  /// The motion box covers the person's path (the ground band) and not the sky.
+  func testBoxCoversTheWalker() throws {
+    let r = try scan([try path("passerby.mp4")])
+    let box = try XCTUnwrap(r.events.first?.box)
+    let person = 150...290   // the walker's rows (truth: y 150, height 140)
+    XCTAssertLessThanOrEqual(box.y, person.lowerBound)
+    XCTAssertGreaterThanOrEqual(box.y + box.height, person.upperBound)
+    XCTAssertGreaterThan(box.y, 40, "the wall above the walker never moves")
+  }
+
+  /// A region the walker never enters gives no event; excluding the clock keeps the event
+  /// and keeps the clock out of its box.
+  func testRegionsAndExclusions() throws {
+    let top = try scan([try path("passerby.mp4")]) { $0.regions = [try RegionSpec(parsing: "0,0,640,100")] }
+    XCTAssertTrue(top.events.isEmpty, "\(top.events.map { ($0.start.frame, $0.end.frame) })")
+    let t = try truth("osd_clock.mp4")
+    let clock = (t["osd"] as! [String: Any])["box"] as! [Int]
+    let r = try scan([try path("osd_clock.mp4")]) { $0.excludes = [try RegionSpec(parsing: clock.map(String.init).joined(separator: ","))] }
+    XCTAssertEqual(r.events.count, 1)
+    let box = try XCTUnwrap(r.events.first?.box)
+    XCTAssertGreaterThanOrEqual(box.y, clock[1] + clock[3] - 20, "box \(box) reaches into the clock")
+    // Percent and polygon regions resolve to the same answer as pixels.
+    let pct = try scan([try path("passerby.mp4")]) { $0.regions = [try RegionSpec(parsing: "0,0,100%,27.7%")] }
+    XCTAssertTrue(pct.events.isEmpty)
+    let poly = try scan([try path("passerby.mp4")]) { $0.regions = [try RegionSpec(parsing: "0,150;640,150;640,300;0,300")] }
+    XCTAssertEqual(poly.events.count, 1)
+  }
+
+  /// Several files are one timeline: a file boundary is no event, and events keep their
+  /// own file's frame numbers with timeline offsets.
+  func testFilesAreOneTimeline() throws {
+    let s = try path("static.mkv"), p = try path("passerby.mp4")
+    let r = try scan([s, p, s])
+    XCTAssertEqual(r.events.count, 1, "\(r.events.map { ($0.file, $0.start.frame) })")
+    let e = try XCTUnwrap(r.events.first)
+    XCTAssertEqual(e.file, p)
+    let expected = try motion("passerby.mp4")[0]
+    XCTAssertEqual(e.start.time, expected.0, accuracy: 0.5)
+    guard case .number(let timeline)? = e.details.first(where: { $0.name == "timeline_start" })?.value else { return XCTFail("no timeline_start") }
+    XCTAssertEqual(timeline, 10 + e.start.time, accuracy: 0.05, "static.mkv lasts 10 s")
+    let twice = try scan([p, p])
+    XCTAssertEqual(twice.events.count, 2)
+  }
+
+  /// A raised threshold hides the walker, a --from/--to window limits the scan.
+  func testThresholdAndWindow() throws {
+    let high = try scan([try path("passerby.mp4")]) { $0.threshold = 0.9 }
+    XCTAssertTrue(high.events.isEmpty)
+    let before = try scan([try path("passerby.mp4")]) { $0.to = 4.0 }
+    XCTAssertTrue(before.events.isEmpty)
+    XCTAssertLessThanOrEqual(before.framesDecoded, 101)
+    let window = try scan([try path("passerby.mp4")]) { $0.from = 6.0; $0.to = 8.0 }
+    XCTAssertEqual(window.events.count, 1)
+    XCTAssertGreaterThanOrEqual(window.events[0].start.time, 6.0 - 1e-6)
+    XCTAssertLessThanOrEqual(window.events[0].end.time, 8.0 + 1e-6)
+  }
+
+  /// --every N analyses one frame in N and still finds the walker.
+  func testEveryNthFrame() throws {
+    let r = try scan([try path("passerby.mp4")]) { $0.every = 3 }
+    XCTAssertEqual(r.events.count, 1)
+    XCTAssertEqual(r.framesAnalysed, 125)
+    let expected = try motion("passerby.mp4")[0]
+    XCTAssertEqual(r.events[0].start.time, expected.0, accuracy: 0.5)
+  }
+}
