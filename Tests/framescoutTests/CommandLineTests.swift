@@ -52,7 +52,7 @@ final class CommandLineTests: XCTestCase {
   }
 
   func testHelpOnEveryCommandAndVersion() throws {
-    for command in [[], ["probe"], ["frame"], ["sheet"], ["watch"], ["bench"], ["bench", "decode"]] {
+    for command in [[], ["probe"], ["frame"], ["sheet"], ["scan"], ["watch"], ["bench"], ["bench", "decode"]] {
       let r = try framescout(command + ["--help"])
       XCTAssertEqual(r.status, 0, "\(command)")
       XCTAssertTrue(r.out.contains("USAGE: framescout"), r.out)
@@ -230,5 +230,77 @@ final class CommandLineTests: XCTestCase {
     XCTAssertEqual(r.status, 1, r.err)
     XCTAssertTrue(r.err.contains("larger than"), r.err)
     XCTAssertEqual(try framescout(["find", clip, "--target", frame, "--scales", "2-1"]).status, 1)
+  }
+
+  /// scan: the text table, CSV, reproducible JSON with the schema, thumbnails and clips
+  /// that are playable stream copies starting at zero; nothing written without events.
+  func testScanReportsTheWalkerWithThumbnailsClipsAndReproducibleJSON() throws {
+    let clip = try video("passerby.mp4")
+    let dir = try tempDir()
+    let text = try framescout(["scan", clip, "--quiet"])
+    XCTAssertEqual(text.status, 0, text.err)
+    XCTAssertTrue(text.out.contains("00:00:04.8"), text.out)
+    let csv = try framescout(["scan", clip, "--csv"])
+    XCTAssertEqual(csv.status, 0, csv.err)
+    let rows = csv.out.split(separator: "\n")
+    XCTAssertEqual(rows.count, 2, csv.out)
+    XCTAssertTrue(rows[0].hasPrefix("file,event,kind,start_frame"))
+    XCTAssertTrue(rows[1].contains(",motion,"), csv.out)
+    let thumbs = dir.appendingPathComponent("thumbs").path, clips = dir.appendingPathComponent("clips").path
+    let a = try framescout(["scan", clip, "--json", "--thumbnails", thumbs, "--clips", clips])
+    let b = try framescout(["scan", clip, "--json", "--thumbnails", thumbs, "--clips", clips])
+    XCTAssertEqual(a.status, 0, a.err)
+    XCTAssertEqual(a.out, b.out, "same inputs, same parameters: byte-identical JSON")
+    let doc = try JSONSerialization.jsonObject(with: Data(a.out.utf8)) as! [String: Any]
+    XCTAssertEqual(doc["schema"] as? String, "framescout/1")
+    XCTAssertEqual(doc["command"] as? String, "scan")
+    let inputs = doc["inputs"] as! [[String: Any]]
+    XCTAssertEqual((inputs[0]["sha256"] as? String)?.count, 64)
+    let events = doc["events"] as! [[String: Any]]
+    XCTAssertEqual(events.count, 1)
+    let thumb = (events[0]["thumbnails"] as! [String: String])["peak"]!
+    XCTAssertTrue(FileManager.default.fileExists(atPath: thumb))
+    let out = events[0]["clip"] as! String
+    // The clip decodes, starts at zero, and covers the padded event (4.8 - 1.5 .. 9.48 + 2 s).
+    let probe = Process()
+    probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    probe.arguments = ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+                       "-show_entries", "stream=nb_read_frames,start_time", "-of", "default=nw=1", out]
+    let pipe = Pipe()
+    probe.standardOutput = pipe
+    try probe.run()
+    let facts = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    probe.waitUntilExit()
+    XCTAssertEqual(probe.terminationStatus, 0)
+    XCTAssertTrue(facts.contains("start_time=0.000000"), facts)
+    let frames = Int(facts.split(separator: "\n").first { $0.hasPrefix("nb_read_frames=") }!.dropFirst("nb_read_frames=".count))!
+    XCTAssertGreaterThanOrEqual(frames, Int((9.52 + 2 - 3.3) * 25))
+    XCTAssertLessThanOrEqual(frames, Int((9.52 + 2 - 2.0) * 25) + 3, "starts on the keyframe at 2 s, at or before the padded start")
+    // Nothing to write: no folders appear.
+    let quiet = dir.appendingPathComponent("none").path
+    let s = try framescout(["scan", try video("static.mkv"), "--thumbnails", quiet, "--clips", quiet])
+    XCTAssertEqual(s.status, 0, s.err)
+    XCTAssertTrue(s.out.contains("no motion events"), s.out)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: quiet))
+  }
+
+  func testScanRejectsBadRegionsAndTimes() throws {
+    let clip = try video("passerby.mp4")
+    let dir = try tempDir()
+    let regions = dir.appendingPathComponent("regions.txt").path
+    try "0,0,10,10\nexclude 5,5\n".write(toFile: regions, atomically: true, encoding: .utf8)
+    for (args, words) in [(["--roi", "700,0,10,10"], "outside"), (["--roi", "0,0,0,10"], "roi"), (["--roi", "a,b,c,d"], "roi"),
+                          (["--exclude", "1,2;3"], "exclude"), (["--roi", "0,0,1,1"], "too small"),
+                          (["--from", "9", "--to", "3"], "after"), (["--from", "xx"], "from"), (["--min-event", "-1s"], "min-event"),
+                          (["--from", "99"], "past the end"), (["--regions", regions], "line 2"),
+                          (["--threshold", "2"], "threshold"), (["--json", "--csv"], "together")] as [([String], String)] {
+      let r = try framescout(["scan", clip] + args)
+      XCTAssertEqual(r.status, 1, "\(args): \(r.err)")
+      XCTAssertTrue(r.err.lowercased().contains(words), "\(args): \(r.err)")
+      XCTAssertEqual(r.err.split(separator: "\n").count, r.err.contains("Usage") ? r.err.split(separator: "\n").count : 1, "\(args): \(r.err)")
+    }
+    let missing = try framescout(["scan", dir.appendingPathComponent("nope.mp4").path])
+    XCTAssertEqual(missing.status, 2)
+    XCTAssertTrue(missing.err.contains("no such file"), missing.err)
   }
 }
