@@ -35,6 +35,10 @@ struct FrameScout: ParsableCommand {
     } catch let error as MediaError {
       printError(error.description)
       code = error.kind == .outOfRange ? Exit.usage : Exit.input
+    } catch let error as ValidationError {
+      // Thrown by run() once the inputs are known (a region outside the frame): one line.
+      printError(error.message)
+      code = Exit.usage
     } catch let error as FailedInputs {
       code = error.code
     } catch {
