@@ -83,3 +83,26 @@ struct InputOptions: ParsableArguments {
 extension TimeSpec: ExpressibleByArgument {
   public init?(argument: String) { self.init(parsing: argument) }
 }
+
+/// A region option resolved on the first file's frame: outside the frame, or smaller than
+/// `minimum`×`minimum` source pixels, is a usage error naming the option.
+func resolveRegion(_ spec: RegionSpec, option: String, frameWidth: Int, frameHeight: Int, minimum: Int, why: String) throws -> Region {
+  let region: Region
+  do { region = try spec.resolve(frameWidth: frameWidth, frameHeight: frameHeight) }
+  catch { throw ValidationError("\(option) '\(spec)': \(error)") }
+  if region.bounds.width < minimum || region.bounds.height < minimum {
+    throw ValidationError("\(option) '\(spec)': region \(region.bounds) is too small\(why.isEmpty ? "" : " " + why) (at least \(minimum)x\(minimum) source pixels)")
+  }
+  return region
+}
+
+/// --from/--to as seconds on the timeline (a frame number counts at the first file's
+/// rate); --to must come after --from.
+func timeWindow(from: TimeSpec?, to: TimeSpec?, fps: Double) throws -> (from: Double?, to: Double?) {
+  func seconds(_ t: TimeSpec?) -> Double? {
+    switch t { case .seconds(let s)?: return s; case .frame(let n)?: return Double(n) / fps; case nil: return nil }
+  }
+  let window = (from: seconds(from), to: seconds(to))
+  if let a = window.from, let b = window.to, b <= a { throw ValidationError("--to must be after --from") }
+  return window
+}

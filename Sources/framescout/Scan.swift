@@ -109,20 +109,9 @@ struct Scan: ParsableCommand {
       throw ValidationError("files of one timeline must have one frame size: \(files[0]) is \(first.width)x\(first.height), \(e.path) is \(e.info.width)x\(e.info.height)")
     }
     for (spec, what) in settings.regions.map({ ($0, "--roi") }) + settings.excludes.map({ ($0, "--exclude") }) {
-      let region: Region
-      do { region = try spec.resolve(frameWidth: first.width, frameHeight: first.height) }
-      catch { throw ValidationError("\(what) '\(spec)': \(error)") }
-      if region.bounds.width < 2 || region.bounds.height < 2 {
-        throw ValidationError("\(what) '\(spec)': region \(region.bounds) is too small (at least 2x2 source pixels)")
-      }
+      _ = try resolveRegion(spec, option: what, frameWidth: first.width, frameHeight: first.height, minimum: 2, why: "")
     }
-    let fps = first.nominalFPS ?? input.fps ?? 25
-    func seconds(_ t: TimeSpec?) -> Double? {
-      switch t { case .seconds(let s)?: return s; case .frame(let n)?: return Double(n) / fps; case nil: return nil }
-    }
-    settings.from = seconds(from)
-    settings.to = seconds(to)
-    if let a = settings.from, let b = settings.to, b <= a { throw ValidationError("--to must be after --from") }
+    (settings.from, settings.to) = try timeWindow(from: from, to: to, fps: first.nominalFPS ?? input.fps ?? 25)
     let total = timeline.entries.reduce(0.0) { $0 + ($1.duration ?? 0) }
     if let a = settings.from, total > 0, a >= total {
       throw ValidationError("--from \(format(a)) s is past the end of the footage (\(format(total)) s)")

@@ -57,19 +57,9 @@ struct Watch: ParsableCommand {
     settings.open = input.open
     // Check the region against the first file before any decoding.
     let first = try VideoDecoder(path: files[0], options: DecodeOptions(open: input.open, analysisWidth: nil)).info
-    let region: Region
-    do { region = try settings.region.resolve(frameWidth: first.width, frameHeight: first.height) }
-    catch { throw ValidationError("--roi: \(error)") }
-    if region.bounds.width < 8 || region.bounds.height < 8 {
-      throw ValidationError("--roi: region \(region.bounds) is too small to compare (at least 8x8 source pixels)")
-    }
-    let fps = first.nominalFPS ?? input.fps ?? 25
-    func seconds(_ t: TimeSpec?) -> Double? {
-      switch t { case .seconds(let s)?: return s; case .frame(let n)?: return Double(n) / fps; case nil: return nil }
-    }
-    settings.from = seconds(from)
-    settings.to = seconds(to)
-    if let a = settings.from, let b = settings.to, b <= a { throw ValidationError("--to must be after --from") }
+    let region = try resolveRegion(settings.region, option: "--roi", frameWidth: first.width, frameHeight: first.height,
+                                   minimum: 8, why: "to compare")
+    (settings.from, settings.to) = try timeWindow(from: from, to: to, fps: first.nominalFPS ?? input.fps ?? 25)
 
     let watcher = try RegionWatcher(paths: files, settings: settings)
     let statsWriter = try stats.map { try CSVWriter(path: $0, header: "file,frame,time,timeline,distance,threshold,sample") }

@@ -6,18 +6,8 @@ import XCTest
 
 /// `MotionScanner` with default settings scored against TestVideos/*.truth.json motion truth.
 final class ScanTests: XCTestCase {
-  static let videos = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("TestVideos")
-
-  func path(_ name: String) throws -> String {
-    let p = Self.videos.appendingPathComponent(name).path
-    guard FileManager.default.fileExists(atPath: p) else { throw XCTSkip("missing \(name)") }
-    return p
-  }
-
-  func truth(_ name: String) throws -> [String: Any] {
-    try JSONSerialization.jsonObject(with: Data(contentsOf: Self.videos.appendingPathComponent(name + ".truth.json"))) as! [String: Any]
-  }
+  func path(_ name: String) throws -> String { try TestClips.path(name) }
+  func truth(_ name: String) throws -> [String: Any] { try TestClips.truth(name) }
 
   func scan(_ paths: [String], _ configure: (inout ScanSettings) throws -> Void = { _ in }) throws -> ScanResult {
     var s = ScanSettings()
@@ -36,8 +26,7 @@ final class ScanTests: XCTestCase {
   /// these clips), start and end within 0.5 s; none on the noise, lighting and static clips.
   func testDefaultsFindEveryMotionIntervalAndNothingElse() throws {
     var scored = 0, quiet = 0
-    for name in try FileManager.default.contentsOfDirectory(atPath: Self.videos.path).sorted() where name.hasSuffix(".truth.json") {
-      let clip = String(name.dropLast(".truth.json".count))
+    for clip in try TestClips.all() {
       let t = try truth(clip)
       guard t["expect_error"] == nil, t["motion"] != nil else { continue }
       let expected = try motion(clip)
