@@ -191,7 +191,7 @@ struct Scan: ParsableCommand {
       for (k, e) in result.events.enumerated() {
         let frames = "#\(e.start.frame)-#\(e.end.frame)"
         var line = String(format: "%2d  ", k + 1) + e.start.timecode + "   " + e.end.timecode + "   "
-          + frames.padding(toLength: 15, withPad: " ", startingAt: 0) + String(format: "%.2f  ", e.score)
+          + frames.padding(toLength: max(15, frames.count + 2), withPad: " ", startingAt: 0) + String(format: "%.2f  ", e.score)
           + (e.box.map { "\($0)" } ?? "-").padding(toLength: 20, withPad: " ", startingAt: 0) + " " + e.file
         if files[result.ends[k].file] != e.file { line += " → " + files[result.ends[k].file] }
         for t in e.thumbnails { line += "\n    \(t.role): \(t.path)" }
