@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // FrameScout: video-evidence frame search and comparison over FFmpeg's libraries.
-// Layers (see ../shared/DESIGN.md): Core (pure Swift) <- Media (the only C user) <- framescout (CLI).
+// Layers (see ../shared/DESIGN.md): Core (pure Swift) <- Media (the only C user) <- Search (engines)
+// <- FrameScout (batch, façade) <- framescout (CLI); Report depends on Core only.
 // CPU flags are not set here (no unsafeFlags in library targets): pass
 // `-Xcc -march=x86-64-v2` on the swift build line for popcnt/SSE4.2 (README, .ci/run).
 import PackageDescription
@@ -14,6 +15,7 @@ let package = Package(
     .library(name: "FrameScoutMedia", targets: ["FrameScoutMedia"]),
     .library(name: "FrameScoutSearch", targets: ["FrameScoutSearch"]),
     .library(name: "FrameScoutReport", targets: ["FrameScoutReport"]),
+    .library(name: "FrameScout", targets: ["FrameScout"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,16 +39,23 @@ let package = Package(
       ]),
     .target(name: "FrameScoutSearch", dependencies: ["FrameScoutCore", "FrameScoutMedia"]),
     .target(name: "FrameScoutReport", dependencies: ["FrameScoutCore"]),
+    .target(
+      name: "FrameScout",
+      dependencies: [
+        "FrameScoutCore", "FrameScoutMedia", "FrameScoutSearch", "FrameScoutReport",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     .executableTarget(
       name: "framescout",
       dependencies: [
-        "FrameScoutMedia", "FrameScoutCore", "FrameScoutReport", "FrameScoutSearch",
+        "FrameScout", "FrameScoutMedia", "FrameScoutCore", "FrameScoutReport", "FrameScoutSearch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "FrameScoutCoreTests", dependencies: ["FrameScoutCore"], exclude: ["Fixtures"]),
     .testTarget(name: "FrameScoutMediaTests", dependencies: ["FrameScoutMedia", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutSearchTests", dependencies: ["FrameScoutSearch", "FrameScoutMedia", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutReportTests", dependencies: ["FrameScoutReport"]),
+    .testTarget(name: "FrameScoutTests", dependencies: ["FrameScout", "FrameScoutReport", "FrameScoutSearch", "FrameScoutCore"]),
     .testTarget(name: "framescoutTests", dependencies: ["framescout"]),
   ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FrameScout
 import FrameScoutCore
 import FrameScoutMedia
 import Foundation
@@ -9,7 +10,7 @@ enum Exit {
   static let ok: Int32 = 0, usage: Int32 = 1, input: Int32 = 2, partial: Int32 = 3
 }
 
-let toolVersion = "0.1.0"
+let toolVersion = FrameScoutVersion.string
 
 @main
 struct FrameScout: ParsableCommand {
@@ -21,7 +22,7 @@ struct FrameScout: ParsableCommand {
       Exit codes: 0 ran, 1 usage error, 2 an input could not be read, 3 some inputs failed.
       """,
     version: toolVersion,
-    subcommands: [Probe.self, FrameExport.self, Sheet.self, Scan.self, Watch.self, Find.self, Bench.self])
+    subcommands: [Probe.self, FrameExport.self, Sheet.self, Scan.self, Watch.self, Find.self, Batch.self, Merge.self, Bench.self])
 
   /// Runs the command line with FrameScout's exit codes: ArgumentParser's own usage
   /// errors (64 by default) become 1; a `MediaError` prints `framescout: FILE: reason`

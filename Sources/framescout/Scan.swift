@@ -1,4 +1,5 @@
 import ArgumentParser
+import FrameScout
 import FrameScoutCore
 import FrameScoutMedia
 import FrameScoutReport
@@ -211,31 +212,10 @@ struct Scan: ParsableCommand {
     }
   }
 
-  /// A JPEG of each event's peak frame in colour with the peak's motion box (red) and the
-  /// event's whole motion box (yellow), named FILE-eventK-FRAME.jpg.
+  /// A JPEG of each event's peak frame, named FILE-eventK-FRAME.jpg.
   func writeThumbnails(_ result: inout ScanResult, dir: String) throws {
-    var grabbers: [Int: FrameGrabber] = [:]
-    if !result.events.isEmpty { try makeFolder(dir) }
-    for k in result.events.indices {
-      let peak = result.peaks[k], path = files[peak.file]
-      let grabber = try grabbers[peak.file] ?? FrameGrabber(path: path, options: input.open)
-      grabbers[peak.file] = grabber
-      let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-      let out = (dir as NSString).appendingPathComponent("\(stem)-event\(k + 1)-\(peak.frame).jpg")
-      let box = result.events[k].box, peakBox = result.peakBoxes[k]
-      let jpeg = try grabber.withFrame(peak.frame) { frame, _ in
-        var image = frame.rgb()
-        let sx = Double(image.width) / Double(frame.luma.width), sy = Double(image.height) / Double(frame.luma.height)
-        func scaled(_ r: PixelRect) -> PixelRect {
-          PixelRect(x: Int(Double(r.x) * sx), y: Int(Double(r.y) * sy), width: Int(Double(r.width) * sx), height: Int(Double(r.height) * sy))
-        }
-        if let box { image.strokeRect(scaled(box), (255, 200, 0), thickness: 1) }
-        image.strokeRect(scaled(peakBox), (255, 40, 40), thickness: 2)
-        image.drawText("\(Timecode.format(frame.time))  #\(peak.frame)  EVENT \(k + 1)", x: 6, y: 6, scale: 2)
-        return try JPEGEncoder.encode(image, quality: 90)
-      }
-      try AtomicFile.write(jpeg, to: out)
-      result.events[k].thumbnails.append(("peak", out))
+    try Thumbnails.scan(&result, paths: files, dir: dir, open: input.open) { k, peak in
+      URL(fileURLWithPath: files[peak.file]).deletingPathExtension().lastPathComponent + "-event\(k + 1)-\(peak.frame).jpg"
     }
   }
 

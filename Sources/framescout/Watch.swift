@@ -1,4 +1,5 @@
 import ArgumentParser
+import FrameScout
 import FrameScoutCore
 import FrameScoutMedia
 import FrameScoutReport
@@ -124,29 +125,8 @@ struct Watch: ParsableCommand {
 
   /// Before/after frames in colour with the region outlined, named FILE-FRAME-before/after.jpg.
   func writeThumbnails(_ result: inout WatchResult, dir: String, region: PixelRect) throws {
-    var grabbers: [Int: FrameGrabber] = [:]
-    if !result.events.isEmpty { try makeFolder(dir) }
-    for k in result.events.indices {
-      var paths: [(role: String, path: String)] = []
-      for (role, pos) in [("before", result.before[k]), ("after", result.after[k])] where pos.frame >= 0 {
-        let path = watchFile(for: pos.file)
-        let grabber = try grabbers[pos.file] ?? FrameGrabber(path: path, options: input.open)
-        grabbers[pos.file] = grabber
-        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let out = (dir as NSString).appendingPathComponent("\(stem)-\(pos.frame)-\(role).jpg")
-        let jpeg = try grabber.withFrame(pos.frame) { frame, _ in
-          var image = frame.rgb()
-          let sx = Double(image.width) / Double(frame.luma.width), sy = Double(image.height) / Double(frame.luma.height)
-          image.strokeRect(PixelRect(x: Int(Double(region.x) * sx), y: Int(Double(region.y) * sy),
-                                     width: Int(Double(region.width) * sx), height: Int(Double(region.height) * sy)),
-                           role == "before" ? (255, 200, 0) : (255, 40, 40), thickness: 2)
-          image.drawText("\(Timecode.format(frame.time))  #\(pos.frame)  \(role.uppercased())", x: 6, y: 6, scale: 2)
-          return try JPEGEncoder.encode(image, quality: 90)
-        }
-        try AtomicFile.write(jpeg, to: out)
-        paths.append((role, out))
-      }
-      result.events[k].thumbnails = paths
+    try Thumbnails.watch(&result, paths: files, dir: dir, region: region, open: input.open) { pos, role in
+      URL(fileURLWithPath: files[pos.file]).deletingPathExtension().lastPathComponent + "-\(pos.frame)-\(role).jpg"
     }
   }
 
@@ -190,11 +170,6 @@ final class CSVWriter {
     try handle.close()
     if rename(temporary, path) != 0 { throw MediaError(file: path, kind: .writeFailed, reason: "cannot write: \(String(cString: strerror(errno)))") }
   }
-}
-
-/// A CSV field, quoted when it needs to be.
-func csvField(_ s: String) -> String {
-  s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }
 
 /// An output folder: an existing folder, or a path whose parent exists (it is created

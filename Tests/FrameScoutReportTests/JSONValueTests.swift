@@ -34,3 +34,22 @@ final class JSONValueTests: XCTestCase {
     XCTAssertEqual(parsed["t"] as? Double, 50.48)
   }
 }
+
+final class JSONParserTests: XCTestCase {
+  /// Written, read back and written again: byte-identical, key order kept.
+  func testRoundTripIsByteIdentical() throws {
+    let v: JSONValue = .object([
+      ("z", 1), ("a", .array([.double(4.8), .double(12.0), .double(1e-05), .int(-3)])),
+      ("s", .string("<script>alert(1)</script> \"quoted\" \\ é 😀 \u{1} line\nbreak")),
+      ("n", .null), ("t", true), ("o", .object([("empty", .array([])), ("e", .object([]))])),
+    ])
+    let text = v.serialized()
+    let back = try JSONValue(parsing: text)
+    XCTAssertEqual(back.serialized(), text)
+    XCTAssertEqual(back["z"]?.intValue, 1)
+    XCTAssertEqual(back["s"]?.stringValue, "<script>alert(1)</script> \"quoted\" \\ é 😀 \u{1} line\nbreak")
+    XCTAssertThrowsError(try JSONValue(parsing: "{\"a\": }"))
+    XCTAssertThrowsError(try JSONValue(parsing: "[1, 2"))
+    XCTAssertThrowsError(try JSONValue(parsing: "{} x"))
+  }
+}

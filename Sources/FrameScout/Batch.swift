@@ -1,0 +1,354 @@
+import Crypto
+import FrameScoutCore
+import FrameScoutMedia
+import FrameScoutReport
+import FrameScoutSearch
+import Foundation
+
+/// What a batch runs on every file, and how.
+public struct BatchSettings: Sendable {
+  /// Evidence folders (walked recursively; never written to).
+  public var roots: [String]
+  /// Output folder: report.json, report.csv, report.html, thumbs/, state/.
+  public var out: String
+  /// Engines: motion scan, a region watch, an audit. At least one.
+  public var scan: ScanSettings?
+  public var watch: WatchSettings?
+  /// Files run at once (each with `threads` decoder threads).
+  public var jobs = 2
+  public var threads = 1
+  /// Globs on the path relative to its folder (or the file name): keep only matching
+  /// files, then drop excluded ones.
+  public var include: [String] = []
+  public var exclude: [String] = []
+  /// This run's share of the files: index 0..<count, stable by path.
+  public var shard: (index: Int, count: Int)?
+  /// The command that reproduces the report (output folder, --jobs and --shard left out:
+  /// they do not change it).
+  public var commandLine = ""
+  /// Every effective parameter, as the report states it.
+  public var parameters: [(String, JSONValue)] = []
+
+  public init(roots: [String], out: String) {
+    self.roots = roots
+    self.out = out
+  }
+
+  /// File name extensions taken as video (case-insensitive).
+  public static let videoExtensions: Set<String> = [
+    "mp4", "m4v", "mov", "mkv", "webm", "avi", "ts", "m2ts", "mts", "mpg", "mpeg", "vob", "dav", "h264", "264", "h265",
+    "265", "hevc", "flv", "wmv", "asf", "3gp", "3g2", "mjpeg", "mjpg", "mxf", "ogv",
+  ]
+}
+
+/// One input's outcome, as kept in OUT/state/ (resume) and in the report.
+public struct FileRecord: Sendable {
+  public var input: JSONValue      // path, sha256, bytes, probe facts, status, error, warnings
+  public var events: [JSONValue]
+  public var failed: Bool
+}
+
+/// Runs the engines over every video file below the evidence folders, in parallel,
+/// resumably: each finished file leaves a record in OUT/state/ named after its path, with
+/// its SHA-256 and the parameters' digest; a restarted run skips files whose record matches
+/// and redoes the others. A file that fails is recorded with its error and the rest go on.
+/// Every input's SHA-256 is taken before and after analysis; a mismatch fails that file.
+public final class BatchRunner: @unchecked Sendable {
+  public let settings: BatchSettings
+  public let parametersDigest: String
+  /// Called (under a lock) after each file: files done, files total, bytes done, bytes total.
+  public var onProgress: ((Int, Int, Int, Int) -> Void)?
+  let lock = NSLock()
+
+  public init(settings: BatchSettings) {
+    self.settings = settings
+    parametersDigest = Self.hex(SHA256.hash(data: Data(JSONValue.object(settings.parameters).serialized().utf8)))
+  }
+
+  static func hex<D: Sequence>(_ d: D) -> String where D.Element == UInt8 { d.map { String(format: "%02x", $0) }.joined() }
+
+  var stateDir: String { (settings.out as NSString).appendingPathComponent("state") }
+  var thumbsDir: String { (settings.out as NSString).appendingPathComponent("thumbs") }
+
+  /// A short stable name for a path (thumbnail and state file names).
+  public static func id(of path: String) -> String { String(hex(SHA256.hash(data: Data(path.utf8))).prefix(16)) }
+
+  /// Whether `path` belongs to shard `index` of `count` (stable by path, whatever the machine).
+  public static func inShard(_ path: String, index: Int, count: Int) -> Bool {
+    let digest = Array(SHA256.hash(data: Data(path.utf8)))
+    var v: UInt64 = 0
+    for b in digest.prefix(8) { v = v << 8 | UInt64(b) }
+    return Int(v % UInt64(count)) == index
+  }
+
+  // MARK: Finding files
+
+  /// Every video file below the folders (sorted; symlinks followed only when they point
+  /// inside their folder; hidden files and folders skipped), filtered by the globs and the shard.
+  public func discover() throws -> [String] {
+    var found: [String] = []
+    for root in settings.roots {
+      let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+      let real = URL(fileURLWithPath: trimmed).resolvingSymlinksInPath().standardizedFileURL.path
+      guard let walker = FileManager.default.enumerator(atPath: trimmed) else {
+        throw MediaError(file: root, kind: .readFailed, reason: "cannot read the folder")
+      }
+      while let rel = walker.nextObject() as? String {
+        let path = (trimmed as NSString).appendingPathComponent(rel)
+        let name = (rel as NSString).lastPathComponent
+        if name.hasPrefix(".") { if isDirectory(path) { walker.skipDescendants() }; continue }
+        var st = stat()
+        guard lstat(path, &st) == 0 else { continue }
+        if (st.st_mode & S_IFMT) == S_IFLNK {
+          // A link counts only when it resolves to a file inside the same folder.
+          let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+          guard target.hasPrefix(real + "/"), !isDirectory(target) else { continue }
+        } else if (st.st_mode & S_IFMT) != S_IFREG { continue }
+        guard BatchSettings.videoExtensions.contains((name as NSString).pathExtension.lowercased()) else { continue }
+        if !settings.include.isEmpty && !settings.include.contains(where: { Self.matches($0, rel) || Self.matches($0, name) }) { continue }
+        if settings.exclude.contains(where: { Self.matches($0, rel) || Self.matches($0, name) }) { continue }
+        if let shard = settings.shard, !Self.inShard(path, index: shard.index, count: shard.count) { continue }
+        found.append(path)
+      }
+    }
+    return Array(Set(found)).sorted()
+  }
+
+  func isDirectory(_ path: String) -> Bool {
+    var d: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &d) && d.boolValue
+  }
+
+  static func matches(_ glob: String, _ text: String) -> Bool { fnmatch(glob, text, 0) == 0 }
+
+  // MARK: Running
+
+  /// Runs every file (skipping those already done with the same SHA-256 and parameters),
+  /// then writes the report. Returns the records in path order.
+  public func run() throws -> [FileRecord] {
+    let files = try discover()
+    try Thumbnails.makeFolder(stateDir)
+    let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
+    let totalBytes = sizes.reduce(0, +)
+    /// The work list shared by the workers (every access under `lock`).
+    final class Shared: @unchecked Sendable {
+      var next = 0, done = 0, bytesDone = 0
+      var records: [FileRecord?]
+      init(count: Int) { records = [FileRecord?](repeating: nil, count: count) }
+    }
+    let shared = Shared(count: files.count)
+    let workers = max(1, min(settings.jobs, files.count))
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while true {
+        lock.lock()
+        let k = shared.next
+        shared.next += 1
+        lock.unlock()
+        guard k < files.count else { return }
+        let record = self.process(files[k])
+        lock.lock()
+        shared.records[k] = record
+        shared.done += 1
+        shared.bytesDone += sizes[k]
+        onProgress?(shared.done, files.count, shared.bytesDone, totalBytes)
+        lock.unlock()
+      }
+    }
+    let records = shared.records
+    let all = records.map { $0! }
+    try writeReport(all)
+    return all
+  }
+
+  /// One file: reuse its record when its SHA-256 and the parameters are unchanged, else
+  /// analyse it. Never throws: a failure becomes the record's error.
+  func process(_ path: String) -> FileRecord {
+    let statePath = (stateDir as NSString).appendingPathComponent(Self.id(of: path) + ".json")
+    let before: (hex: String, bytes: Int)
+    do { before = try FileDigest.sha256(path: path) } catch {
+      return failure(path, sha: nil, bytes: nil, error: error.description)
+    }
+    if let text = try? String(contentsOfFile: statePath, encoding: .utf8), let saved = try? JSONValue(parsing: text),
+       saved["path"]?.stringValue == path, saved["sha256"]?.stringValue == before.hex,
+       saved["parameters_digest"]?.stringValue == parametersDigest, let record = Self.record(from: saved) {
+      return record
+    }
+    var record: FileRecord
+    do {
+      record = try analyse(path, sha: before)
+      let after = try FileDigest.sha256(path: path)
+      if after.hex != before.hex {
+        record = failure(path, sha: before.hex, bytes: before.bytes,
+                         error: "\(path): the file changed during analysis (SHA-256 before \(before.hex), after \(after.hex))")
+      }
+    } catch let error as MediaError {
+      record = failure(path, sha: before.hex, bytes: before.bytes, error: error.description)
+    } catch {
+      record = failure(path, sha: before.hex, bytes: before.bytes, error: "\(path): \(error)")
+    }
+    let saved = JSONValue.object([("path", .string(path)), ("sha256", .string(before.hex)), ("parameters_digest", .string(parametersDigest)),
+                                  ("input", record.input), ("events", .array(record.events)), ("failed", .bool(record.failed))])
+    try? AtomicFile.write(Array(saved.serialized().utf8), to: statePath)
+    return record
+  }
+
+  static func record(from saved: JSONValue) -> FileRecord? {
+    guard let input = saved["input"], let events = saved["events"]?.arrayValue, case .bool(let failed)? = saved["failed"] else { return nil }
+    return FileRecord(input: input, events: events, failed: failed)
+  }
+
+  func failure(_ path: String, sha: String?, bytes: Int?, error: String) -> FileRecord {
+    FileRecord(input: .object([("path", .string(path)), ("sha256", .optional(sha)), ("bytes", .optional(bytes)),
+                               ("status", "failed"), ("error", .string(error)), ("warnings", .array([]))]),
+               events: [], failed: true)
+  }
+
+  /// Probe, then each chosen engine on one file; thumbnails into OUT/thumbs.
+  func analyse(_ path: String, sha: (hex: String, bytes: Int)) throws -> FileRecord {
+    let open = settings.scan?.open ?? settings.watch?.open ?? OpenOptions()
+    let info = try VideoDecoder(path: path, options: DecodeOptions(open: open, analysisWidth: nil)).info
+    let id = Self.id(of: path)
+    let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    let safeStem = String(stem.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(40))
+    let relative: (String) -> String = { "thumbs/" + ($0 as NSString).lastPathComponent }
+    var events: [JSONValue] = []
+    var warnings: [String] = []
+    func note(_ w: [(file: String, message: String)]) {
+      for (_, m) in w where !warnings.contains(m) { warnings.append(m) }
+    }
+    if var scan = settings.scan {
+      scan.threads = settings.threads
+      var result = try MotionScanner(paths: [path], settings: scan).run()
+      try Thumbnails.scan(&result, paths: [path], dir: thumbsDir, open: open, name: { k, peak in
+        "\(id)-\(safeStem)-scan\(k + 1)-\(peak.frame).jpg" }, recorded: relative)
+      events += result.events.map { Self.event($0, engine: "scan") }
+      note(result.warnings)
+    }
+    if var watch = settings.watch {
+      watch.threads = settings.threads
+      let region = try watch.region.resolve(frameWidth: info.width, frameHeight: info.height)
+      let watcher = try RegionWatcher(paths: [path], settings: watch)
+      var result = try watcher.run()
+      try Thumbnails.watch(&result, paths: [path], dir: thumbsDir, region: region.bounds, open: open, name: { pos, role in
+        "\(id)-\(safeStem)-watch-\(pos.frame)-\(role).jpg" }, recorded: relative)
+      events += result.events.map { Self.event($0, engine: "watch") }
+      note(result.warnings)
+    }
+    let input = JSONValue.object([
+      ("path", .string(path)), ("sha256", .string(sha.hex)), ("bytes", .int(sha.bytes)),
+      ("container", .string(info.container)), ("codec", .string(info.codec)), ("width", .int(info.width)), ("height", .int(info.height)),
+      ("fps", .optional(info.nominalFPS.map { JSONValue.rounded($0, 6) })), ("duration", .optional(info.duration.map { JSONValue.rounded($0, 6) })),
+      ("tags", .object(info.tags.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),
+      ("status", "done"), ("warnings", .array(warnings.map { .string($0) })),
+    ])
+    return FileRecord(input: input, events: events, failed: false)
+  }
+
+  static func event(_ e: Event, engine: String) -> JSONValue {
+    guard case .object(var fields) = JSONValue.event(e) else { return .null }
+    fields.insert(("engine", .string(engine)), at: 1)
+    return .object(fields)
+  }
+
+  // MARK: Reports
+
+  /// OUT/report.json, report.csv and report.html from the records (in path order).
+  public func writeReport(_ records: [FileRecord]) throws {
+    try Self.writeReport(records, out: settings.out, commandLine: settings.commandLine, parameters: settings.parameters)
+  }
+
+  public static func report(_ records: [FileRecord], commandLine: String, parameters: [(String, JSONValue)]) -> JSONValue {
+    let sorted = records.sorted { ($0.input["path"]?.stringValue ?? "") < ($1.input["path"]?.stringValue ?? "") }
+    var warnings: [(file: String, message: String)] = []
+    for r in sorted {
+      let path = r.input["path"]?.stringValue ?? ""
+      if let e = r.input["error"]?.stringValue { warnings.append((path, "failed: " + e)) }
+      for w in r.input["warnings"]?.arrayValue ?? [] { warnings.append((path, w.stringValue ?? "")) }
+    }
+    let failed = sorted.filter(\.failed).count
+    let doc = Envelope.make(
+      toolVersion: FrameScoutVersion.string, libraries: FFmpegLibraries.versions, command: "batch", parameters: parameters,
+      inputs: sorted.map(\.input), events: sorted.flatMap(\.events), warnings: warnings,
+      extra: [("summary", .object([("files", .int(sorted.count)), ("done", .int(sorted.count - failed)), ("failed", .int(failed)),
+                                   ("events", .int(sorted.reduce(0) { $0 + $1.events.count }))]))])
+    guard case .object(var fields) = doc else { return doc }
+    fields.insert(("command_line", .string(commandLine)), at: 3)
+    return .object(fields)
+  }
+
+  public static func writeReport(_ records: [FileRecord], out: String, commandLine: String, parameters: [(String, JSONValue)]) throws {
+    let doc = report(records, commandLine: commandLine, parameters: parameters)
+    let json = doc.serialized()
+    try AtomicFile.write(Array(json.utf8), to: (out as NSString).appendingPathComponent("report.json"))
+    var csv = "file,engine,kind,start_frame,start_time,start_timecode,end_frame,end_time,end_timecode,score,box_or_region,thumbnails\n"
+    for e in doc["events"]?.arrayValue ?? [] {
+      let box = (e["box"] ?? e["region"])?.arrayValue?.compactMap(\.intValue).map(String.init).joined(separator: " ") ?? ""
+      var thumbs: [String] = []
+      if case .object(let t)? = e["thumbnails"] { thumbs = t.compactMap { $0.1.stringValue } }
+      let fields: [String] = [
+        e["file"]?.stringValue ?? "", e["engine"]?.stringValue ?? "", e["kind"]?.stringValue ?? "",
+        e["start"]?["frame"]?.intValue.map(String.init) ?? "", e["start"]?["time"]?.doubleValue.map { String(format: "%.3f", $0) } ?? "",
+        e["start"]?["timecode"]?.stringValue ?? "",
+        e["end"]?["frame"]?.intValue.map(String.init) ?? "", e["end"]?["time"]?.doubleValue.map { String(format: "%.3f", $0) } ?? "",
+        e["end"]?["timecode"]?.stringValue ?? "", e["score"]?.doubleValue.map { String(format: "%.4f", $0) } ?? "", box,
+        thumbs.joined(separator: ";"),
+      ]
+      csv += fields.map(csvField).joined(separator: ",") + "\n"
+    }
+    try AtomicFile.write(Array(csv.utf8), to: (out as NSString).appendingPathComponent("report.csv"))
+    let html = HTMLReport.render(doc) { rel in
+      FileManager.default.contents(atPath: (out as NSString).appendingPathComponent(rel)).map { Array($0) }
+    }
+    try AtomicFile.write(Array(html.utf8), to: (out as NSString).appendingPathComponent("report.html"))
+  }
+
+  /// Joins shard outputs: every OUT_k/report.json's records and thumbnails into `out`, and
+  /// the reports written as one run would have written them.
+  public static func merge(_ folders: [String], into out: String) throws -> [FileRecord] {
+    var records: [FileRecord] = [], commandLine = "", parameters: [(String, JSONValue)] = []
+    try Thumbnails.makeFolder((out as NSString).appendingPathComponent("thumbs"))
+    var seen = Set<String>()
+    for folder in folders {
+      let path = (folder as NSString).appendingPathComponent("report.json")
+      guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw MediaError(file: path, kind: .notFound, reason: "no report.json (not a batch output folder)")
+      }
+      let doc: JSONValue
+      do { doc = try JSONValue(parsing: text) } catch { throw MediaError(file: path, kind: .notVideo, reason: "not a FrameScout report: \(error)") }
+      guard doc["schema"]?.stringValue == Envelope.schema, doc["command"]?.stringValue == "batch",
+            case .object(let params)? = doc["parameters"] else {
+        throw MediaError(file: path, kind: .notVideo, reason: "not a FrameScout batch report")
+      }
+      let line = doc["command_line"]?.stringValue ?? ""
+      if commandLine.isEmpty { commandLine = line; parameters = params }
+      else if JSONValue.object(params) != JSONValue.object(parameters) {
+        throw MediaError(file: path, kind: .outOfRange, reason: "ran with other parameters than \(folders[0]): shards must share them")
+      }
+      let events = doc["events"]?.arrayValue ?? []
+      for input in doc["inputs"]?.arrayValue ?? [] {
+        let p = input["path"]?.stringValue ?? ""
+        guard seen.insert(p).inserted else { continue }
+        records.append(FileRecord(input: input, events: events.filter { $0["file"]?.stringValue == p },
+                                  failed: input["status"]?.stringValue == "failed"))
+      }
+      let thumbs = (folder as NSString).appendingPathComponent("thumbs")
+      for name in (try? FileManager.default.contentsOfDirectory(atPath: thumbs)) ?? [] where !name.hasPrefix(".") {
+        if let data = FileManager.default.contents(atPath: (thumbs as NSString).appendingPathComponent(name)) {
+          try AtomicFile.write(Array(data), to: ((out as NSString).appendingPathComponent("thumbs") as NSString).appendingPathComponent(name))
+        }
+      }
+    }
+    try writeReport(records, out: out, commandLine: commandLine, parameters: parameters)
+    return records.sorted { ($0.input["path"]?.stringValue ?? "") < ($1.input["path"]?.stringValue ?? "") }
+  }
+}
+
+/// The tool's version, for reports written by the library.
+public enum FrameScoutVersion {
+  public static let string = "0.2.0"
+}
+
+/// A CSV field, quoted when it needs to be.
+public func csvField(_ s: String) -> String {
+  s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}

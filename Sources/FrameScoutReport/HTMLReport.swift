@@ -1,0 +1,139 @@
+import Foundation
+
+/// The batch report as one self-contained HTML page: no scripts, no network (thumbnails are
+/// embedded as data: URIs), every text from the footage (file names, tags, errors) escaped.
+/// Built from the same `JSONValue` as report.json, so the two never disagree.
+public enum HTMLReport {
+  /// `report`: the batch report (DESIGN.md schema plus `files`). `thumbnail(path)` returns
+  /// the JPEG bytes of a thumbnail path found in the report (relative to the report), or nil.
+  public static func render(_ report: JSONValue, thumbnail: (String) -> [UInt8]?) -> String {
+    var h = """
+      <!DOCTYPE html>
+      <html lang="en"><head><meta charset="utf-8">
+      <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+      <title>FrameScout report</title>
+      <style>
+      body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}
+      table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
+      code,.mono{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
+      .failed{color:#b00020}.file{border-top:1px solid #ddd;margin-top:24px;padding-top:8px}
+      .thumbs figure{display:inline-block;margin:4px;font-size:12px}.thumbs img{width:240px;display:block}
+      </style></head><body>
+      <h1>FrameScout report</h1>
+
+      """
+    let tool = report["tool"]
+    let files = report["inputs"]?.arrayValue ?? []
+    let events = report["events"]?.arrayValue ?? []
+    let failed = files.filter { $0["status"]?.stringValue == "failed" }
+    h += "<h2>Summary</h2>\n<table>\n"
+    h += row("Tool", "framescout " + (tool?["version"]?.stringValue ?? "?"))
+    if case .object(let libs)? = tool?["ffmpeg"] {
+      h += row("FFmpeg libraries", libs.map { "\($0.0) \($0.1.stringValue ?? "")" }.joined(separator: ", "))
+    }
+    h += row("Command line", report["command_line"]?.stringValue ?? "", code: true)
+    h += row("Files", "\(files.count) analysed, \(files.count - failed.count) done, \(failed.count) failed")
+    h += row("Events", String(events.count))
+    h += "</table>\n"
+    if case .object(let params)? = report["parameters"] {
+      h += "<details><summary>Every effective parameter</summary><table>\n"
+      for (k, v) in params { h += row(k, compact(v), code: true) }
+      h += "</table></details>\n"
+    }
+
+    h += "<h2>Inputs</h2>\n<table><tr><th>File</th><th>Status</th><th>SHA-256</th><th>Bytes</th><th>Video</th><th>Duration</th><th>Events</th></tr>\n"
+    for f in files {
+      let path = f["path"]?.stringValue ?? ""
+      let n = events.filter { $0["file"]?.stringValue == path }.count
+      let status = f["status"]?.stringValue ?? ""
+      let video = [f["codec"]?.stringValue, f["width"]?.intValue.map { w in "\(w)x\(f["height"]?.intValue ?? 0)" }].compactMap { $0 }.joined(separator: " ")
+      h += "<tr><td class=\"mono\">\(escape(path))</td><td class=\"\(status == "failed" ? "failed" : "")\">\(escape(status))</td>"
+      h += "<td class=\"mono\">\(escape(f["sha256"]?.stringValue ?? ""))</td><td>\(f["bytes"]?.intValue.map(String.init) ?? "")</td>"
+      h += "<td>\(escape(video))</td><td>\(f["duration"]?.doubleValue.map { String(format: "%.2f s", $0) } ?? "")</td><td>\(n)</td></tr>\n"
+    }
+    h += "</table>\n"
+
+    h += "<h2>Files</h2>\n"
+    for f in files {
+      let path = f["path"]?.stringValue ?? ""
+      h += "<section class=\"file\"><h3 class=\"mono\">\(escape(path))</h3>\n"
+      if let error = f["error"]?.stringValue { h += "<p class=\"failed\">\(escape(error))</p>\n" }
+      for w in f["warnings"]?.arrayValue ?? [] { h += "<p>warning: \(escape(w.stringValue ?? compact(w)))</p>\n" }
+      let mine = events.filter { $0["file"]?.stringValue == path }
+      if let duration = f["duration"]?.doubleValue, duration > 0 { h += timeline(mine, duration: duration) }
+      if mine.isEmpty && f["status"]?.stringValue != "failed" { h += "<p>No events.</p>\n" }
+      if !mine.isEmpty {
+        h += "<table><tr><th>Kind</th><th>Start</th><th>End</th><th>Score</th><th>Box / region</th></tr>\n"
+        for e in mine {
+          let box = (e["box"] ?? e["region"]).map(compact) ?? ""
+          h += "<tr><td>\(escape(e["kind"]?.stringValue ?? ""))</td><td>\(point(e["start"]))</td><td>\(point(e["end"]))</td>"
+          h += "<td>\(e["score"]?.doubleValue.map { String(format: "%.3f", $0) } ?? "")</td><td class=\"mono\">\(escape(box))</td></tr>\n"
+        }
+        h += "</table>\n<div class=\"thumbs\">\n"
+        for e in mine {
+          guard case .object(let thumbs)? = e["thumbnails"] else { continue }
+          for (role, p) in thumbs {
+            guard let rel = p.stringValue, let bytes = thumbnail(rel) else { continue }
+            h += "<figure><img alt=\"\(escape(role))\" src=\"data:image/jpeg;base64,\(Data(bytes).base64EncodedString())\">"
+            h += "<figcaption>\(escape(e["kind"]?.stringValue ?? "")) \(point(e["start"])) \(escape(role))</figcaption></figure>\n"
+          }
+        }
+        h += "</div>\n"
+      }
+      h += "</section>\n"
+    }
+    h += "</body></html>\n"
+    return h
+  }
+
+  /// An SVG bar for the file's duration with each event marked (ranges as boxes, instants as lines).
+  static func timeline(_ events: [JSONValue], duration: Double) -> String {
+    let width = 800.0, height = 36.0
+    var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height) + 14)\" role=\"img\">"
+    s += "<rect x=\"0\" y=\"4\" width=\"\(Int(width))\" height=\"\(Int(height) - 8)\" fill=\"#eef\" stroke=\"#99a\"/>"
+    for e in events {
+      guard let a = e["start"]?["time"]?.doubleValue, let b = e["end"]?["time"]?.doubleValue else { continue }
+      let x0 = max(0, min(width, a / duration * width)), x1 = max(x0 + 2, min(width, b / duration * width))
+      let colour = e["kind"]?.stringValue == "motion" ? "#e67e22" : "#c0392b"
+      s += "<rect x=\"\(fmt(x0))\" y=\"4\" width=\"\(fmt(x1 - x0))\" height=\"\(Int(height) - 8)\" fill=\"\(colour)\" fill-opacity=\"0.8\">"
+      s += "<title>\(escape(e["kind"]?.stringValue ?? "")) \(point(e["start"])) – \(point(e["end"]))</title></rect>"
+    }
+    for k in 0...4 {
+      let t = duration * Double(k) / 4
+      s += "<text x=\"\(fmt(min(width - 40, width * Double(k) / 4)))\" y=\"\(Int(height) + 12)\" font-size=\"10\">\(String(format: "%.0f s", t))</text>"
+    }
+    return s + "</svg>\n"
+  }
+
+  static func point(_ p: JSONValue?) -> String {
+    guard let p else { return "" }
+    return escape("\(p["timecode"]?.stringValue ?? "") #\(p["frame"]?.intValue.map(String.init) ?? "")")
+  }
+
+  static func row(_ k: String, _ v: String, code: Bool = false) -> String {
+    "<tr><th>\(escape(k))</th><td\(code ? " class=\"mono\"" : "")>\(escape(v))</td></tr>\n"
+  }
+
+  static func compact(_ v: JSONValue) -> String {
+    v.serialized().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+  }
+
+  static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
+
+  /// Text as HTML: & < > " ' escaped.
+  public static func escape(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.count)
+    for c in s {
+      switch c {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      case "'": out += "&#39;"
+      default: out.append(c)
+      }
+    }
+    return out
+  }
+}

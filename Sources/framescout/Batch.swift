@@ -1,0 +1,180 @@
+import ArgumentParser
+import FrameScout
+import FrameScoutCore
+import FrameScoutMedia
+import FrameScoutReport
+import FrameScoutSearch
+import Foundation
+
+struct Batch: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run the engines over evidence folders: parallel, resumable, with SHA-256 provenance and JSON/CSV/HTML reports.",
+    discussion: """
+      Every video file below the folders (by extension; symlinks followed only inside their
+      folder) is analysed, several at once. OUT gets report.json (schema framescout/1, one
+      entry per input with SHA-256, size, probe facts, events, warnings, errors),
+      report.csv (one row per event), report.html (self-contained: summary, timelines,
+      thumbnails, inputs with hashes), thumbs/ and state/. Evidence folders are never
+      written to. A killed run started again skips the files already done with the same
+      SHA-256 and parameters. A file that fails is reported and the others go on (exit 3).
+      --shard i/n runs a stable share of the files (by path); with --shard n the index
+      comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs) or SLURM_ARRAY_TASK_ID
+      (minus SLURM_ARRAY_TASK_MIN). `framescout merge` joins the shards' outputs.
+      """)
+
+  @Argument(help: "Evidence folders.") var folders: [String]
+  @Option(help: "Output folder (not inside an evidence folder).") var out: String
+  @Flag(help: "Motion events (framescout scan with its defaults). The default engine.") var scan = false
+  @Flag(help: "Watch a region for appearances/disappearances (needs --roi).") var watch = false
+  @Option(help: "The region for --watch: x,y,w,h in source pixels or %.") var roi: String?
+  @Option(help: "--watch: how long a new state must last.") var hold = "5s"
+  @Option(help: "--scan: motion threshold (default \(ScanSettings.defaultThreshold)).") var threshold: Double?
+  @Option(help: "--scan: shortest motion that is an event.") var minEvent = "1s"
+  @Option(help: "--scan: events closer than this merge.") var mergeGap = "2s"
+  @Option(help: "Only files whose path (relative to its folder) or name matches this glob (repeatable).") var include: [String] = []
+  @Option(help: "Skip files whose relative path or name matches this glob (repeatable).") var exclude: [String] = []
+  @Option(help: "Files analysed at once (default: all cores).") var jobs: Int?
+  @Option(help: "Decoder threads per file (default: cores / jobs, at least 1).") var threads: Int?
+  @Option(help: "This run's share: i/n (0 <= i < n), or n with the index from the environment.") var shard: String?
+  @Flag(help: "No progress line.") var quiet = false
+
+  static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+  func validate() throws {
+    if folders.isEmpty { throw ValidationError("give at least one evidence folder") }
+    if watch && roi == nil { throw ValidationError("--watch needs --roi") }
+    if let roi { do { _ = try RegionSpec(parsing: roi) } catch { throw ValidationError("--roi: \(error)") } }
+    if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more") }
+    if let threshold, !(threshold > 0 && threshold <= 1) { throw ValidationError("--threshold must be more than 0 and at most 1") }
+    for (name, text) in [("--hold", hold), ("--min-event", minEvent), ("--merge-gap", mergeGap)] where parseDuration(text) == nil {
+      throw ValidationError("\(name) '\(text)' is not a duration")
+    }
+    var isDir: ObjCBool = false
+    let outReal = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
+    for f in folders {
+      guard FileManager.default.fileExists(atPath: f, isDirectory: &isDir), isDir.boolValue else {
+        throw ValidationError("\(f) is not a folder")
+      }
+      let real = URL(fileURLWithPath: f).standardizedFileURL.resolvingSymlinksInPath().path
+      if outReal == real || outReal.hasPrefix(real + "/") {
+        throw ValidationError("--out \(out) is inside the evidence folder \(f): evidence folders are never written to")
+      }
+    }
+    _ = try shardSpec()
+  }
+
+  /// (index, count) from --shard and the environment.
+  func shardSpec() throws -> (index: Int, count: Int)? {
+    guard let shard else { return nil }
+    let parts = shard.split(separator: "/", omittingEmptySubsequences: false)
+    if parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n { return (i, n) }
+    if parts.count == 1, let n = Int(parts[0]), n >= 1 {
+      let env = ProcessInfo.processInfo.environment
+      if let v = env["JOB_COMPLETION_INDEX"], let i = Int(v), i >= 0, i < n { return (i, n) }
+      if let v = env["SLURM_ARRAY_TASK_ID"], let id = Int(v) {
+        let i = id - (env["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0)
+        if i >= 0 && i < n { return (i, n) }
+      }
+      throw ValidationError("--shard \(n): no shard index: set JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID (0..\(n - 1)), or give --shard i/\(n)")
+    }
+    throw ValidationError("--shard '\(shard)' must be i/n with 0 <= i < n, or n")
+  }
+
+  func run() throws {
+    var settings = BatchSettings(roots: folders, out: out)
+    let useScan = scan || !watch
+    var parameters: [(String, JSONValue)] = [("folders", .array(folders.map { .string($0) })),
+                                             ("include", .array(include.map { .string($0) })), ("exclude", .array(exclude.map { .string($0) }))]
+    var line = ["framescout", "batch"] + folders
+    if useScan {
+      var s = ScanSettings()
+      s.threshold = threshold
+      s.minEvent = parseDuration(minEvent)!
+      s.mergeGap = parseDuration(mergeGap)!
+      settings.scan = s
+      parameters.append(("scan", .object([("threshold", .double(s.effectiveThreshold)), ("min_event", .double(s.minEvent)),
+                                          ("merge_gap", .double(s.mergeGap)), ("pre", .double(s.pre)), ("post", .double(s.post)),
+                                          ("width", .int(s.width)), ("every", .int(s.every))])))
+      line += ["--scan", "--min-event", minEvent, "--merge-gap", mergeGap] + (threshold.map { ["--threshold", String($0)] } ?? [])
+    }
+    if watch, let roi {
+      var w = WatchSettings(region: try RegionSpec(parsing: roi))
+      w.hold = parseDuration(hold)!
+      settings.watch = w
+      parameters.append(("watch", .object([("roi", .string(roi)), ("hold", .double(w.hold)), ("threshold", .double(w.threshold))])))
+      line += ["--watch", "--roi", roi, "--hold", hold]
+    }
+    for g in include { line += ["--include", g] }
+    for g in exclude { line += ["--exclude", g] }
+    settings.parameters = parameters
+    settings.commandLine = line.map(shellQuoted).joined(separator: " ")
+    settings.jobs = jobs ?? Self.cores
+    settings.threads = threads ?? max(1, Self.cores / settings.jobs)
+    settings.shard = try shardSpec()
+    settings.include = include
+    settings.exclude = exclude
+    try Thumbnails.makeFolder(out)
+    let runner = BatchRunner(settings: settings)
+    let progress = BatchProgress(enabled: !quiet)
+    runner.onProgress = { done, total, bytes, totalBytes in progress.update(done: done, total: total, bytes: bytes, totalBytes: totalBytes) }
+    let records = try runner.run()
+    progress.finish()
+    let failed = records.filter(\.failed)
+    let events = records.reduce(0) { $0 + $1.events.count }
+    print("\(records.count) files, \(records.count - failed.count) done, \(failed.count) failed, \(events) events; report: \((out as NSString).appendingPathComponent("report.html"))")
+    for f in failed { printError(f.input["error"]?.stringValue ?? (f.input["path"]?.stringValue ?? "?") + ": failed") }
+    if !failed.isEmpty { throw FailedInputs(code: Exit.partial) }
+  }
+}
+
+struct Merge: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Join the outputs of sharded batch runs into one (the same report as a single run).")
+
+  @Argument(help: "Batch output folders (one per shard).") var folders: [String]
+  @Option(help: "Output folder for the joined report.") var out: String
+
+  func validate() throws {
+    if folders.isEmpty { throw ValidationError("give the shard output folders") }
+  }
+
+  func run() throws {
+    try Thumbnails.makeFolder(out)
+    let records = try BatchRunner.merge(folders, into: out)
+    let failed = records.filter(\.failed).count
+    print("\(records.count) files from \(folders.count) folders, \(failed) failed; report: \((out as NSString).appendingPathComponent("report.json"))")
+    if failed > 0 { throw FailedInputs(code: Exit.partial) }
+  }
+}
+
+/// A one-line progress display for batches: files, bytes, ETA (terminal only).
+final class BatchProgress {
+  let enabled: Bool
+  let started = DispatchTime.now().uptimeNanoseconds
+  var drawn = false
+
+  init(enabled: Bool) { self.enabled = enabled && isatty(STDERR_FILENO) == 1 }
+
+  func update(done: Int, total: Int, bytes: Int, totalBytes: Int) {
+    guard enabled else { return }
+    drawn = true
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    let rate = elapsed > 0 ? Double(bytes) / elapsed : 0
+    let eta = rate > 0 ? Double(totalBytes - bytes) / rate : 0
+    let line = String(format: "\rbatch %d/%d files  %.0f/%.0f MB  ETA %@ ", done, total, Double(bytes) / 1e6, Double(totalBytes) / 1e6,
+                      Progress.clock(eta))
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+
+  func finish() {
+    if drawn { FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 79) + "\r").utf8)) }
+  }
+}
+
+/// A word for a POSIX shell: bare when safe, else single-quoted.
+func shellQuoted(_ s: String) -> String {
+  let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./,:=%+@")
+  if !s.isEmpty && s.allSatisfy({ safe.contains($0) }) { return s }
+  return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
