@@ -34,7 +34,8 @@ struct Batch: ParsableCommand {
   @Option(help: "Only files whose path (relative to its folder) or name matches this glob (repeatable).") var include: [String] = []
   @Option(help: "Skip files whose relative path or name matches this glob (repeatable).") var exclude: [String] = []
   @Option(help: "Files analysed at once (default: all cores).") var jobs: Int?
-  @Option(help: "Decoder threads per file (default: cores / jobs, at least 1).") var threads: Int?
+  @Option(help: "Decoder threads per file. Counts of damaged data in a broken file can depend on it, so it is a parameter of the report; --jobs is not.")
+  var threads = 1
   @Option(help: "This run's share: i/n (0 <= i < n), or n with the index from the environment.") var shard: String?
   @Flag(help: "No progress line.") var quiet = false
 
@@ -45,7 +46,7 @@ struct Batch: ParsableCommand {
     if watch && roi == nil { throw ValidationError("--watch needs --roi") }
     if let roi { do { _ = try RegionSpec(parsing: roi) } catch { throw ValidationError("--roi: \(error)") } }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more") }
-    if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more") }
+    if threads < 1 { throw ValidationError("--threads must be 1 or more") }
     if let threshold, !(threshold > 0 && threshold <= 1) { throw ValidationError("--threshold must be more than 0 and at most 1") }
     for (name, text) in [("--hold", hold), ("--min-event", minEvent), ("--merge-gap", mergeGap)] where parseDuration(text) == nil {
       throw ValidationError("\(name) '\(text)' is not a duration")
@@ -105,12 +106,14 @@ struct Batch: ParsableCommand {
       parameters.append(("watch", .object([("roi", .string(roi)), ("hold", .double(w.hold)), ("threshold", .double(w.threshold))])))
       line += ["--watch", "--roi", roi, "--hold", hold]
     }
+    parameters.append(("threads", .int(threads)))
+    if threads != 1 { line += ["--threads", String(threads)] }
     for g in include { line += ["--include", g] }
     for g in exclude { line += ["--exclude", g] }
     settings.parameters = parameters
     settings.commandLine = line.map(shellQuoted).joined(separator: " ")
     settings.jobs = jobs ?? Self.cores
-    settings.threads = threads ?? max(1, Self.cores / settings.jobs)
+    settings.threads = threads
     settings.shard = try shardSpec()
     settings.include = include
     settings.exclude = exclude

@@ -52,7 +52,7 @@ final class CommandLineTests: XCTestCase {
   }
 
   func testHelpOnEveryCommandAndVersion() throws {
-    for command in [[], ["probe"], ["frame"], ["sheet"], ["scan"], ["watch"], ["bench"], ["bench", "decode"]] {
+    for command in [[], ["probe"], ["frame"], ["sheet"], ["scan"], ["watch"], ["batch"], ["merge"], ["check"], ["bench"], ["bench", "decode"]] {
       let r = try framescout(command + ["--help"])
       XCTAssertEqual(r.status, 0, "\(command)")
       XCTAssertTrue(r.out.contains("USAGE: framescout"), r.out)
@@ -302,5 +302,162 @@ final class CommandLineTests: XCTestCase {
     let missing = try framescout(["scan", dir.appendingPathComponent("nope.mp4").path])
     XCTAssertEqual(missing.status, 2)
     XCTAssertTrue(missing.err.contains("no such file"), missing.err)
+  }
+
+  // MARK: batch, merge, check
+
+  /// An evidence folder: some TestVideos (a bad one included), an empty file, a file whose
+  /// path reads as markup, and a symlink that points outside the folder.
+  func evidenceFolder() throws -> URL {
+    let dir = try tempDir().appendingPathComponent("evidence")
+    let cam1 = dir.appendingPathComponent("cam1"), cam2 = dir.appendingPathComponent("cam2")
+    let hostileDir = cam2.appendingPathComponent("<script>alert(1)<")
+    for d in [cam1, hostileDir] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+    for name in ["passerby.mp4", "static.mkv", "mjpeg.avi", "parcel_taken.mp4", "not_a_video.mp4", "truncated.mp4"] {
+      try FileManager.default.copyItem(atPath: try video(name), toPath: cam1.appendingPathComponent(name).path)
+    }
+    try FileManager.default.copyItem(atPath: try video("bag_left.mp4"), toPath: hostileDir.appendingPathComponent("script>.mp4").path)
+    FileManager.default.createFile(atPath: cam2.appendingPathComponent("empty.mp4").path, contents: Data())
+    try FileManager.default.createSymbolicLink(atPath: cam2.appendingPathComponent("outside.mp4").path, withDestinationPath: try video("passerby.ts"))
+    try "notes".write(to: cam2.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+    return dir
+  }
+
+  /// Every file's name, size and modification time: evidence must come out untouched.
+  func snapshot(_ dir: URL) throws -> [String] {
+    let e = FileManager.default.enumerator(atPath: dir.path)!
+    var out: [String] = []
+    while let rel = e.nextObject() as? String {
+      let a = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(rel).path)
+      out.append("\(rel) \(a[.size] ?? 0) \((a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
+    }
+    return out.sorted()
+  }
+
+  func testBatchReportsEveryFileResumesAfterAKillAndMergesShards() throws {
+    let evidence = try evidenceFolder()
+    let before = try snapshot(evidence)
+    let base = try tempDir()
+    let out = base.appendingPathComponent("out").path
+    let r = try framescout(["batch", evidence.path, "--out", out, "--quiet"])
+    XCTAssertEqual(r.status, 3, r.err)
+    XCTAssertTrue(r.err.contains("not_a_video.mp4: not a video file"), r.err)
+    XCTAssertTrue(r.err.contains("empty.mp4: empty file"), r.err)
+    XCTAssertEqual(try snapshot(evidence), before, "evidence folders are never written to")
+    let report = try String(contentsOfFile: out + "/report.json", encoding: .utf8)
+    let doc = try JSONSerialization.jsonObject(with: Data(report.utf8)) as! [String: Any]
+    let inputs = doc["inputs"] as! [[String: Any]]
+    XCTAssertEqual(inputs.count, 8, "7 videos by extension plus the empty file; the outside link and notes.txt are skipped")
+    XCTAssertEqual(inputs.filter { $0["status"] as? String == "failed" }.count, 2)
+    XCTAssertTrue(inputs.allSatisfy { ($0["sha256"] as? String)?.count == 64 })
+    XCTAssertTrue((doc["command_line"] as! String).hasPrefix("framescout batch "))
+    let events = doc["events"] as! [[String: Any]]
+    XCTAssertEqual(events.filter { ($0["file"] as! String).hasSuffix("passerby.mp4") }.count, 1)
+    XCTAssertTrue(events.filter { ($0["file"] as! String).hasSuffix("static.mkv") }.isEmpty)
+    for e in events {
+      let thumb = (e["thumbnails"] as! [String: String])["peak"]!
+      XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + thumb), thumb)
+    }
+    let csv = try String(contentsOfFile: out + "/report.csv", encoding: .utf8)
+    XCTAssertEqual(csv.split(separator: "\n").count, events.count + 1)
+
+    // Same inputs and parameters: byte-identical report.json.
+    let again = base.appendingPathComponent("again").path
+    XCTAssertEqual(try framescout(["batch", evidence.path, "--out", again, "--quiet"]).status, 3)
+    XCTAssertEqual(try String(contentsOfFile: again + "/report.json", encoding: .utf8), report)
+
+    // Killed with SIGKILL once the first file is done, started again: the same report.
+    let killed = base.appendingPathComponent("killed").path
+    let p = Process()
+    p.executableURL = binary
+    p.arguments = ["batch", evidence.path, "--out", killed, "--quiet", "--jobs", "1"]
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let state = killed + "/state"
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline && ((try? FileManager.default.contentsOfDirectory(atPath: state))?.filter { $0.hasSuffix(".json") }.count ?? 0) < 2 {
+      usleep(2000)
+    }
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+    XCTAssertEqual(p.terminationReason, .uncaughtSignal, "killed before it finished")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: killed + "/report.json"))
+    let resumed = try framescout(["batch", evidence.path, "--out", killed, "--quiet", "--jobs", "1"])
+    XCTAssertEqual(resumed.status, 3)
+    XCTAssertEqual(try String(contentsOfFile: killed + "/report.json", encoding: .utf8), report)
+
+    // Three shards merged: the single run's report.
+    var shards: [String] = []
+    for i in 0..<3 {
+      let dir = base.appendingPathComponent("shard\(i)").path
+      shards.append(dir)
+      let s = try framescout(["batch", evidence.path, "--out", dir, "--quiet", "--shard", "\(i)/3"])
+      XCTAssertTrue([0, 3].contains(s.status), s.err)
+    }
+    let merged = base.appendingPathComponent("merged").path
+    XCTAssertEqual(try framescout(["merge"] + shards + ["--out", merged]).status, 3)
+    XCTAssertEqual(try String(contentsOfFile: merged + "/report.json", encoding: .utf8), report)
+
+    // Bad uses.
+    XCTAssertEqual(try framescout(["batch", evidence.path, "--out", evidence.appendingPathComponent("cam1/out").path]).status, 1)
+    XCTAssertEqual(try framescout(["batch", evidence.path, "--out", out, "--shard", "3/3"]).status, 1)
+    XCTAssertEqual(try framescout(["batch", evidence.path, "--out", out, "--watch"]).status, 1)
+  }
+
+  /// The HTML report opens in headless Chromium: the hostile file name is text, the page
+  /// has its thumbnails and timelines, and no script ran.
+  func testBatchHTMLRendersInHeadlessChromium() throws {
+    guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first(where: {
+      FileManager.default.isExecutableFile(atPath: $0) }) else { throw XCTSkip("no Chromium (tools/setup --test installs it)") }
+    let evidence = try evidenceFolder()
+    let out = try tempDir().appendingPathComponent("out").path
+    XCTAssertEqual(try framescout(["batch", evidence.path, "--out", out, "--quiet"]).status, 3)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: chromium)
+    p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+                   "--user-data-dir=" + (try tempDir().path), "--dump-dom", "file://" + out + "/report.html"]
+    let o = Pipe(), e = Pipe()
+    p.standardOutput = o
+    p.standardError = e
+    try p.run()
+    let dom = String(decoding: o.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let log = String(decoding: e.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    XCTAssertEqual(p.terminationStatus, 0, log)
+    XCTAssertTrue(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;.mp4"), "the hostile name is shown as text")
+    XCTAssertFalse(dom.contains("<script>alert(1)"), "never as markup")
+    XCTAssertGreaterThanOrEqual(dom.components(separatedBy: "<img").count - 1, 3, "thumbnails")
+    XCTAssertGreaterThanOrEqual(dom.components(separatedBy: "<svg").count - 1, 6, "a timeline per readable file")
+    for line in log.split(separator: "\n") where line.contains("CONSOLE") || line.contains("Refused to") || line.contains("Uncaught") {
+      XCTFail("browser console: \(line)")
+    }
+  }
+
+  func testCheckPassesOnTestVideosAndFailsOnADrift() throws {
+    let ok = try framescout(["check", Self.videos.appendingPathComponent("expectations.json").path])
+    XCTAssertEqual(ok.status, 0, ok.out + ok.err)
+    XCTAssertTrue(ok.out.contains("as expected"), ok.out)
+    let dir = try tempDir()
+    let drift = dir.appendingPathComponent("drift.json").path
+    let clip = try video("passerby.mp4")
+    try """
+      {"tolerance": 0.5, "clips": [
+        {"file": "\(clip)", "engine": "scan", "expect": [{"kind": "motion", "start": 2.0, "end": 9.44}]},
+        {"file": "\(try video("static.mkv"))", "engine": "scan", "expect": [{"kind": "motion", "start": 1.0}]},
+        {"file": "\(try video("osd_clock.mp4"))", "engine": "scan", "expect": []}
+      ]}
+      """.write(toFile: drift, atomically: true, encoding: .utf8)
+    let r = try framescout(["check", drift])
+    XCTAssertEqual(r.status, 4, r.out + r.err)
+    XCTAssertTrue(r.out.contains("~ motion expected 00:00:02.000"), r.out)
+    XCTAssertTrue(r.out.contains("- motion 00:00:01.000 expected, not found"), r.out)
+    XCTAssertTrue(r.out.contains("+ motion"), r.out)
+    XCTAssertTrue(r.out.contains("3 of 3 clips differ"), r.out)
+    // --update records what is found now; then the check passes.
+    XCTAssertEqual(try framescout(["check", drift, "--update"]).status, 0)
+    XCTAssertEqual(try framescout(["check", drift]).status, 0)
+    try "{\"clips\": [{\"file\": \"x.mp4\"}]}".write(toFile: drift, atomically: true, encoding: .utf8)
+    XCTAssertEqual(try framescout(["check", drift]).status, 1)
   }
 }
