@@ -19,6 +19,10 @@ extension VideoFrame {
   /// (`AVFrame.pkt_duration`; 0 when unknown).
   public var durationTicks: Int64 { cffmpeg_frame_duration(native) }
 
+  /// Width, height and pixel format number of the decoded picture (no allocation: for
+  /// noticing changes frame by frame).
+  public var formatKey: SIMD3<Int32> { SIMD3(native.pointee.width, native.pointee.height, native.pointee.format) }
+
   /// Width, height and pixel format (FFmpeg's name) of the decoded picture.
   public var format: (width: Int, height: Int, pixelFormat: String) {
     let name = av_get_pix_fmt_name(AVPixelFormat(native.pointee.format)).map { String(cString: $0) } ?? "unknown"

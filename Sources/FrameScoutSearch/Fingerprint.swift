@@ -104,7 +104,7 @@ public struct FingerprintStream: Sendable {
     var hashReducer: AreaDownsampler? = nil
     let gridScratch = UnsafeMutablePointer<Float>.allocate(capacity: cells)
     defer { gridScratch.deallocate() }
-    var lastFormat: (Int, Int, String)? = nil
+    var lastFormat: SIMD3<Int32>? = nil
     try decoder.forEachFrame { frame in
       let n = s.time.count
       s.time.append(frame.time)
@@ -113,10 +113,11 @@ public struct FingerprintStream: Sendable {
       s.isCorrupt.append(frame.isCorrupt)
       s.packetSize.append(Int32(clamping: frame.packetSize))
       s.durationTicks.append(frame.durationTicks)
-      let f = frame.format
-      if lastFormat == nil || lastFormat! != (f.width, f.height, f.pixelFormat) {
+      let key = frame.formatKey
+      if lastFormat != key {
+        let f = frame.format
         s.formats.append((n, f.width, f.height, f.pixelFormat))
-        lastFormat = (f.width, f.height, f.pixelFormat)
+        lastFormat = key
       }
       let gray = frame.gray ?? frame.luma
       // Change to the previous frame, then keep this one.
