@@ -116,6 +116,15 @@ public struct FootageComparison {
         }
       }
     }
+    // When the footage cannot tell (static scene, or other offsets fit about as well),
+    // prefer "they start together" if that fits within the same margin.
+    if let b0 = best, b0.o != 0, 0 >= lo, 0 <= hi {
+      let runner = coarse.first { abs($0.0 - b0.o) > 2 }.map { $0.1 }
+      if ambiguousScene || (runner.map { $0 < b0.s * 1.15 + 0.002 } ?? false),
+         let (s0, n0) = score(0, fineFrames, need: needed), s0 <= b0.s * 1.15 + 0.002 {
+        best = (0, s0, n0)
+      }
+    }
     guard let found = best else {
       return Comparison(verdict: .different, offsetFrames: 0, offsetSeconds: 0, ambiguous: true, overlapA: nil, overlapB: nil,
                         differences: [], alignmentDistance: 0, alignedMovingFrames: 0, threshold: 0)
@@ -123,6 +132,7 @@ public struct FootageComparison {
     // Ambiguity: another offset more than 2 frames away fits almost as well.
     let runnerUp = coarse.first { abs($0.0 - found.o) > 2 }.map { $0.1 }
     let ambiguous = ambiguousScene || (runnerUp.map { $0 < found.s * 1.15 + 0.002 } ?? false)
+      || coarse.first.map { abs($0.0) <= 2 ? false : found.o == 0 && $0.1 < found.s } ?? false
     let delta = a.time[0] + Double(found.o) * interval - t0B
     // Same frames after re-encoding, resizing or a frame-rate change sit 0.005–0.009 apart
     // on TestVideos; a walking person one frame on, 0.02–0.035; unrelated footage, 0.12.

@@ -31,7 +31,7 @@ enum Fingerprints {
     try FileManager.default.contentsOfDirectory(atPath: videos.path).filter { $0.hasSuffix(".truth.json") }
       .map { String($0.dropLast(".truth.json".count)) }.sorted().filter { name in
         let t = try truth(name)
-        return [t["dropped"], t["duplicated"], t["spliced"]].contains { (($0 as? [Any])?.isEmpty == false) }
+        return [t["dropped"], t["duplicated"], t["spliced"], t["parameter_changes"]].contains { (($0 as? [Any])?.isEmpty == false) }
       }
   }
 }
@@ -43,7 +43,7 @@ final class AuditTests: XCTestCase {
 
   func testEveryManipulationIsFoundAtItsFrame() throws {
     let clips = try Fingerprints.manipulated()
-    XCTAssertGreaterThanOrEqual(clips.count, 4, "gap, cut, dup and splice clips at least")
+    XCTAssertGreaterThanOrEqual(clips.count, 5, "gap, cut, dup, splice and params clips at least")
     var checked = 0
     for clip in clips {
       let t = try Fingerprints.truth(clip)
@@ -75,10 +75,19 @@ final class AuditTests: XCTestCase {
         found([.discontinuity], at: s["start"] as! Int, "start of the spliced segment")
         found([.discontinuity], at: (s["end"] as! Int) + 1, "end of the spliced segment")
       }
+      for p in (t["parameter_changes"] as? [[String: Any]]) ?? [] {
+        let frame = p["frame"] as! Int
+        let hits = events.filter { $0.kind == .gopChange && $0.start.frame - 1 <= frame && frame <= $0.end.frame + 1 }
+        XCTAssertFalse(hits.isEmpty, "\(clip): \(p["what"] ?? "") at #\(frame) not found; got \(events.map { "\($0.kind.rawValue) #\($0.start.frame)" })")
+        checked += 1
+      }
+      XCTAssertEqual(Set(events.filter { $0.kind == .gopChange }.map { $0.start.frame }).count,
+                     Set(((t["parameter_changes"] as? [[String: Any]]) ?? []).map { $0["frame"] as! Int }).count, "\(clip): one place per change")
       // Nothing else: each event lies at a manipulation.
       let truthFrames = ((t["dropped"] as? [[String: Any]]) ?? []).map { $0["frame"] as! Int }
         + ((t["duplicated"] as? [[String: Any]]) ?? []).map { $0["start"] as! Int }
         + ((t["spliced"] as? [[String: Any]]) ?? []).flatMap { [$0["start"] as! Int, ($0["end"] as! Int) + 1] }
+        + ((t["parameter_changes"] as? [[String: Any]]) ?? []).map { $0["frame"] as! Int }
       for e in events {
         XCTAssertTrue(truthFrames.contains { abs($0 - e.start.frame) <= 1 }, "\(clip): unexpected \(e.kind.rawValue) at #\(e.start.frame)")
       }
