@@ -126,6 +126,24 @@ public struct FrameAudit {
       k = e + 1
     }
 
+    // Repeats at a steady spacing (one frame in 6 for 25 -> 30 fps) are the signature of a
+    // frame-rate conversion: one event for the pattern, not one per repeat.
+    let single = events.indices.filter { events[$0].kind == .duplicateFrame && events[$0].start.frame == events[$0].end.frame }
+    if single.count >= 4 {
+      let starts = single.map { events[$0].start.frame }
+      var spacing: [Int: Int] = [:]
+      for (x, y) in zip(starts, starts.dropFirst()) { spacing[y - x, default: 0] += 1 }
+      let (period, seen) = spacing.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!
+      let regular = zip(starts, starts.dropFirst()).allSatisfy { ($1 - $0) % period == 0 && ($1 - $0) <= 3 * period }
+      if period >= 2 && seen * 2 >= starts.count - 1 && regular {
+        let first = starts.first!, last = starts.last!
+        let merged = event(.duplicateFrame, first, last, 0.9, [
+          ("message", .text("one frame in \(period) repeats the previous one (\(starts.count) repeats from frame \(first) to \(last)): the pattern of a frame-rate conversion")),
+          ("period", .integer(period)), ("repeats", .integer(starts.count)), ("frame_rate_conversion", .flag(true))])
+        events = events.enumerated().filter { !single.contains($0.offset) }.map { $0.element } + [merged]
+      }
+    }
+
     // 3. Content discontinuities: a jump of the normalised grid much larger than the
     // frame-to-frame change around it. passerby_cut/splice: 0.19–0.24 at the cut, under 0.035
     // around it; the untouched clips never pass 0.054 (night-noise keyframes, mjpeg noise).

@@ -61,9 +61,8 @@ public struct ContentHasher {
   /// The hash of everything added.
   public func finish() -> UInt64 {
     var h = UInt64(truncatingIfNeeded: length) &* Self.prime
-    for v in [lanes.0, lanes.1, lanes.2, lanes.3, pending.0, pending.1, pending.2, pending.3] {
-      h = Self.mix(h, v)
-    }
+    h = Self.mix(h, lanes.0); h = Self.mix(h, lanes.1); h = Self.mix(h, lanes.2); h = Self.mix(h, lanes.3)
+    h = Self.mix(h, pending.0); h = Self.mix(h, pending.1); h = Self.mix(h, pending.2); h = Self.mix(h, pending.3)
     h ^= h >> 31
     h = h &* 0xD6E8_FEB8_6659_FD93
     return h ^ (h >> 32)
