@@ -6,8 +6,9 @@ public struct CompareSettings: Sendable {
   /// Grid change to the previous frame that makes a frame informative for alignment (a
   /// static frame matches any other static frame of the scene, so it cannot place B on A).
   public var minimumMotion: Float = 0.012
-  /// Normalised-grid distance above which two aligned frames are different pictures; half
-  /// of it as the mean over B's moving frames at the best offset means different footage.
+  /// Normalised-grid distance above which two aligned frames are different pictures; when
+  /// fewer than half of B's moving frames match A (at the offset or re-aligned), the
+  /// footage is different.
   public var differenceMinimum: Float = 0.04
   public init() {}
 }
@@ -184,11 +185,37 @@ public struct FootageComparison {
       }
       i = e + 1
     }
+    // Regions of B that differ at the main offset but match A at another one: frames out of
+    // place (removed or added before them). Differing runs closer than 6 frames are merged,
+    // and a region is re-aligned on its own moving frames (at least 3).
+    var regions: [ClosedRange<Int>] = []
+    var realigned: [Int] = []
+    for d in differences where d.a != nil && d.b != nil {
+      if let last = regions.last, d.b!.lowerBound - last.upperBound <= 6 { regions[regions.count - 1] = last.lowerBound...d.b!.upperBound }
+      else { regions.append(d.b!) }
+    }
+    for region in regions {
+      let frames = moving.filter { region.contains($0) }
+      guard frames.count >= 3 else { continue }
+      var local: (o: Int, s: Double)? = nil
+      for o in lo...hi where o != found.o {
+        if let (sc, _) = score(o, frames, need: frames.count * 8 / 10), local == nil || sc < local!.s { local = (o, sc) }
+      }
+      guard let moved = local, Float(moved.s) <= threshold / 2 else { continue }
+      let shift = moved.o - found.o
+      let d = a.time[0] + Double(moved.o) * interval - t0B
+      let mapped = region.compactMap { nearest(a, b.time[$0] + d, 0.75 * interval) }
+      guard let lo2 = mapped.min(), let hi2 = mapped.max() else { continue }
+      differences.removeAll { $0.a != nil && $0.b != nil && $0.b!.overlaps(region) }
+      realigned.append(contentsOf: frames)
+      differences.append(.init(a: lo2...hi2, b: region, what: "matches A \(abs(shift)) frame\(abs(shift) == 1 ? "" : "s") \(shift > 0 ? "later" : "earlier") than the rest of B (offset \(moved.o))",
+                               distance: moved.s))
+    }
     differences.sort { ($0.a?.lowerBound ?? pairedA[$0.b!.lowerBound] ?? 0) < ($1.a?.lowerBound ?? pairedA[$1.b!.lowerBound] ?? 0) }
     let movingPaired = moving.filter { pairedA[$0] != nil }
-    let movingMatched = movingPaired.filter { !differs[$0] }.count
+    let movingMatched = movingPaired.filter { !differs[$0] }.count + realigned.count
     let verdict: CompareVerdict
-    if movingPaired.isEmpty || Double(movingMatched) < 0.5 * Double(movingPaired.count) || Float(found.s) > settings.differenceMinimum / 2 {
+    if movingPaired.isEmpty || Double(movingMatched) < 0.5 * Double(movingPaired.count) {
       verdict = .different
     } else {
       let coversA = firstA <= 1 && lastA >= a.count - 2

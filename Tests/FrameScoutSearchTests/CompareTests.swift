@@ -64,6 +64,18 @@ final class CompareTests: XCTestCase {
                   "\(dup.differences.map { $0.b })")
   }
 
+  /// Frames cut out with renumbered timestamps: B aligns on A in two pieces, 12 frames apart;
+  /// the piece before the cut is reported as matching A at the other offset.
+  func testCutShowsAsShiftedPiece() throws {
+    let r = try compare("passerby.mp4", "passerby_cut.mp4")
+    XCTAssertEqual(r.verdict, .overlap)
+    XCTAssertEqual(r.offsetFrames, 12, "most moving frames come after the cut")
+    let shifted = r.differences.filter { $0.what.contains("12 frames earlier") }
+    XCTAssertEqual(shifted.count, 1, "\(r.differences.map { $0.what })")
+    XCTAssertLessThanOrEqual(abs((shifted.first?.b?.upperBound ?? -9) - 149), 1, "the piece ends at the cut")
+    XCTAssertEqual(shifted.first?.a, shifted.first?.b, "before the cut B frame n is A frame n")
+  }
+
   /// A static scene cannot be placed on another: the offset is flagged as ambiguous.
   func testStaticSceneIsAmbiguous() throws {
     XCTAssertTrue(try compare("passerby.mp4", "static.mkv").ambiguous)
