@@ -194,8 +194,9 @@ public struct FootageComparison {
       if let last = regions.last, d.b!.lowerBound - last.upperBound <= 6 { regions[regions.count - 1] = last.lowerBound...d.b!.upperBound }
       else { regions.append(d.b!) }
     }
-    for region in regions {
-      let frames = moving.filter { region.contains($0) }
+    // (At most 20 regions, each on at most 200 of its moving frames: bounded work on long files.)
+    for region in regions.filter({ $0.count >= 3 }).prefix(20) {
+      let frames = sample(moving.filter { region.contains($0) }, 200)
       guard frames.count >= 3 else { continue }
       var local: (o: Int, s: Double)? = nil
       for o in lo...hi where o != found.o {
