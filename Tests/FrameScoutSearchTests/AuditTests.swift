@@ -144,6 +144,17 @@ final class AuditTests: XCTestCase {
       h2.add(b.baseAddress!, count: 333); h2.add(b.baseAddress! + 333, count: 667)
     }
     XCTAssertEqual(h1.finish(), h2.finish(), "a row split does not change the hash")
+    for cut in stride(from: 0, through: 1000, by: 13) {
+      var h = ContentHasher()
+      bytes.withUnsafeBufferPointer { b in
+        h.add(b.baseAddress!, count: cut / 2); h.add(b.baseAddress! + cut / 2, count: cut - cut / 2)
+        h.add(b.baseAddress! + cut, count: 1000 - cut)
+      }
+      XCTAssertEqual(h.finish(), h1.finish(), "split at \(cut / 2) and \(cut)")
+    }
+    var shorter = ContentHasher()
+    bytes.withUnsafeBufferPointer { shorter.add($0.baseAddress!, count: 999) }
+    XCTAssertNotEqual(shorter.finish(), h1.finish(), "length counts")
     var h3 = ContentHasher()
     var changed = bytes
     changed[999] ^= 1

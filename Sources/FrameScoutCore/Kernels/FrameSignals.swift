@@ -1,23 +1,48 @@
 /// A fast, non-cryptographic 64-bit hash of raw bytes, to tell bit-identical decoded frames
 /// apart from merely similar ones (duplicate frames, identical streams).
 ///
-/// Four independent multiply–rotate lanes over 32-byte blocks, so the multiplies overlap
-/// instead of forming one long dependency chain; the tail and the length are mixed in at
-/// the end. Rows are added one by one (padding is never hashed), and a row split at any
-/// place hashes the same as long as the concatenated bytes are the same.
+/// The XXH3 accumulation step on 64-byte stripes: eight 64-bit lanes, each adding
+/// `lo32(d ^ k) * hi32(d ^ k) + d` for its 8 data bytes `d` (32x32 -> 64-bit multiplies,
+/// which SSE/AVX do two or four at a time), with XXH3's scramble every 16 stripes and an
+/// avalanche at the end. Rows are added one by one (padding is never hashed); a row split
+/// at any place hashes the same as long as the concatenated bytes are the same.
+/// Measured on a cached 1280x720 yuv420p frame (`framescout bench audit`, -march=x86-64-v2):
+/// 42 us (33 GB/s), against 132 us (10.5 GB/s) for four scalar multiply-rotate lanes.
+/// Not for adversarial inputs: collisions can be constructed; random ones are ~2^-64.
 public struct ContentHasher {
-  var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5)
-  var pending = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-  var pendingBytes = 0
-  var length = 0
-  static let prime: UInt64 = 0x9FB2_1C65_1E98_DF25
+  @usableFromInline var acc: (SIMD2<UInt64>, SIMD2<UInt64>, SIMD2<UInt64>, SIMD2<UInt64>) = (
+    SIMD2(0xC2B2_AE3D_27D4_EB4F, 0x9E37_79B1_85EB_CA87), SIMD2(0x1656_67B1_9E37_79F9, 0x85EB_CA77_C2B2_AE63),
+    SIMD2(0x27D4_EB2F_1656_67C5, 0x9FB2_1C65_1E98_DF25), SIMD2(0x94D0_49BB_1331_11EB, 0xBF58_476D_1CE4_E5B9))
+  @usableFromInline var pending = SIMD8<UInt64>(repeating: 0)
+  @usableFromInline var pendingBytes = 0
+  @usableFromInline var stripes = 0
+  @usableFromInline var length = 0
+  @usableFromInline static let key: (SIMD2<UInt64>, SIMD2<UInt64>, SIMD2<UInt64>, SIMD2<UInt64>) = (
+    SIMD2(0xBE4B_A423_396C_FEB8, 0x1CAD_21F7_2C81_017C), SIMD2(0xDB97_9083_E96D_D4DE, 0x1F67_B3B7_A4A4_4072),
+    SIMD2(0x78E5_C0CC_4EE6_79CB, 0x2172_FFCC_7DD0_5A82), SIMD2(0x8E2443F7_744608B8, 0x4C26_3A81_E690_35DD))
 
   public init() {}
 
   @inline(__always)
-  static func mix(_ lane: UInt64, _ word: UInt64) -> UInt64 {
-    let x = (lane ^ word) &* prime
-    return (x << 29) | (x >> 35)
+  static func accumulate(_ a: SIMD2<UInt64>, _ d: SIMD2<UInt64>, _ k: SIMD2<UInt64>) -> SIMD2<UInt64> {
+    let x = d ^ k
+    return a &+ (x & 0xFFFF_FFFF) &* (x &>> 32) &+ d
+  }
+
+  @inline(__always)
+  mutating func stripe(_ d0: SIMD2<UInt64>, _ d1: SIMD2<UInt64>, _ d2: SIMD2<UInt64>, _ d3: SIMD2<UInt64>) {
+    acc.0 = Self.accumulate(acc.0, d0, Self.key.0)
+    acc.1 = Self.accumulate(acc.1, d1, Self.key.1)
+    acc.2 = Self.accumulate(acc.2, d2, Self.key.2)
+    acc.3 = Self.accumulate(acc.3, d3, Self.key.3)
+    stripes &+= 1
+    if stripes & 15 == 0 { scramble() }
+  }
+
+  @inline(__always)
+  mutating func scramble() {
+    func s(_ a: SIMD2<UInt64>, _ k: SIMD2<UInt64>) -> SIMD2<UInt64> { ((a ^ (a &>> 47)) ^ k) &* 0x9E37_79B1 }
+    acc.0 = s(acc.0, Self.key.1); acc.1 = s(acc.1, Self.key.2); acc.2 = s(acc.2, Self.key.3); acc.3 = s(acc.3, Self.key.0)
   }
 
   /// Adds `count` bytes at `bytes`.
@@ -25,46 +50,46 @@ public struct ContentHasher {
     var p = UnsafeRawPointer(bytes)
     var n = count
     length &+= count
-    // Finish a partly filled block byte by byte (only when rows are not multiples of 32).
-    while pendingBytes > 0 && n > 0 {
-      addByte(p.load(as: UInt8.self)); p += 1; n -= 1
+    // Finish a partly filled stripe first (only when rows are not multiples of 64 bytes).
+    if pendingBytes > 0 {
+      let take = min(n, 64 - pendingBytes)
+      withUnsafeMutableBytes(of: &pending) { (b: UnsafeMutableRawBufferPointer) in
+        b.baseAddress!.advanced(by: pendingBytes).copyMemory(from: p, byteCount: take)
+      }
+      pendingBytes += take; p += take; n -= take
+      if pendingBytes == 64 { flushPending() }
     }
-    var a = lanes
-    while n >= 32 {
-      a.0 = Self.mix(a.0, p.loadUnaligned(as: UInt64.self))
-      a.1 = Self.mix(a.1, p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-      a.2 = Self.mix(a.2, p.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
-      a.3 = Self.mix(a.3, p.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
-      p += 32; n -= 32
+    while n >= 64 {
+      stripe(p.loadUnaligned(as: SIMD2<UInt64>.self), p.loadUnaligned(fromByteOffset: 16, as: SIMD2<UInt64>.self),
+             p.loadUnaligned(fromByteOffset: 32, as: SIMD2<UInt64>.self), p.loadUnaligned(fromByteOffset: 48, as: SIMD2<UInt64>.self))
+      p += 64; n -= 64
     }
-    lanes = a
-    while n > 0 { addByte(p.load(as: UInt8.self)); p += 1; n -= 1 }
+    if n > 0 {
+      withUnsafeMutableBytes(of: &pending) { (b: UnsafeMutableRawBufferPointer) in b.baseAddress!.copyMemory(from: p, byteCount: n) }
+      pendingBytes = n
+    }
   }
 
-  @inline(__always)
-  mutating func addByte(_ b: UInt8) {
-    let word = pendingBytes / 8, shift = UInt64((pendingBytes % 8) * 8)
-    switch word {
-    case 0: pending.0 |= UInt64(b) << shift
-    case 1: pending.1 |= UInt64(b) << shift
-    case 2: pending.2 |= UInt64(b) << shift
-    default: pending.3 |= UInt64(b) << shift
-    }
-    pendingBytes += 1
-    if pendingBytes == 32 {
-      lanes.0 = Self.mix(lanes.0, pending.0); lanes.1 = Self.mix(lanes.1, pending.1)
-      lanes.2 = Self.mix(lanes.2, pending.2); lanes.3 = Self.mix(lanes.3, pending.3)
-      pending = (0, 0, 0, 0); pendingBytes = 0
-    }
+  mutating func flushPending() {
+    let v = pending
+    stripe(SIMD2(v[0], v[1]), SIMD2(v[2], v[3]), SIMD2(v[4], v[5]), SIMD2(v[6], v[7]))
+    pending = SIMD8(repeating: 0)
+    pendingBytes = 0
   }
 
   /// The hash of everything added.
   public func finish() -> UInt64 {
-    var h = UInt64(truncatingIfNeeded: length) &* Self.prime
-    h = Self.mix(h, lanes.0); h = Self.mix(h, lanes.1); h = Self.mix(h, lanes.2); h = Self.mix(h, lanes.3)
-    h = Self.mix(h, pending.0); h = Self.mix(h, pending.1); h = Self.mix(h, pending.2); h = Self.mix(h, pending.3)
-    h ^= h >> 31
-    h = h &* 0xD6E8_FEB8_6659_FD93
+    var copy = self
+    if copy.pendingBytes > 0 { copy.flushPending() }
+    var h = UInt64(truncatingIfNeeded: length) &* 0x9E37_79B1_85EB_CA87
+    @inline(__always) func mix(_ v: UInt64) {
+      h ^= v &* 0xC2B2_AE3D_27D4_EB4F
+      h = ((h << 31) | (h >> 33)) &* 0x1656_67B1_9E37_79F9
+    }
+    mix(copy.acc.0[0]); mix(copy.acc.0[1]); mix(copy.acc.1[0]); mix(copy.acc.1[1])
+    mix(copy.acc.2[0]); mix(copy.acc.2[1]); mix(copy.acc.3[0]); mix(copy.acc.3[1])
+    h ^= h >> 37
+    h = h &* 0x1656_6791_9E37_79F9
     return h ^ (h >> 32)
   }
 }
