@@ -56,4 +56,31 @@ static inline int cffmpeg_pixfmt_planar_chroma(int fmt, int *shift_w, int *shift
   *shift_h = d->log2_chroma_h;
   return 1;
 }
+/// The packet size and duration FFmpeg records on a decoded frame (`AVFrame.pkt_size`,
+/// `AVFrame.pkt_duration`; deprecated after 5.1 but the 5.1 way to reach them).
+static inline int cffmpeg_frame_packet_size(const AVFrame *f) {
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wdeprecated-declarations"
+  return f->pkt_size;
+#pragma clang diagnostic pop
+}
+static inline int64_t cffmpeg_frame_duration(const AVFrame *f) {
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wdeprecated-declarations"
+  return f->pkt_duration;
+#pragma clang diagnostic pop
+}
+/// Bytes per row and rows of `plane` of a frame as `av_image_copy_to_buffer` lays it out
+/// (what FFmpeg's framemd5 hashes); returns 0 when the plane does not exist.
+static inline int cffmpeg_frame_plane_layout(const AVFrame *f, int plane, int *row_bytes, int *rows) {
+  const AVPixFmtDescriptor *d = av_pix_fmt_desc_get((enum AVPixelFormat)f->format);
+  if (!d || plane >= av_pix_fmt_count_planes((enum AVPixelFormat)f->format)) return 0;
+  int lw = av_image_get_linesize((enum AVPixelFormat)f->format, f->width, plane);
+  if (lw <= 0 || !f->data[plane]) return 0;
+  int h = f->height;
+  if ((plane == 1 || plane == 2) && !(d->flags & AV_PIX_FMT_FLAG_PAL)) h = AV_CEIL_RSHIFT(f->height, d->log2_chroma_h);
+  *row_bytes = lw;
+  *rows = h;
+  return 1;
+}
 #endif

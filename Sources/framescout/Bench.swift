@@ -6,7 +6,7 @@ import Foundation
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Benchmarks that print ratios measured in one run.",
-    subcommands: [DecodeBench.self, CoreBench.self])
+    subcommands: [DecodeBench.self, CoreBench.self, AuditBench.self])
 }
 
 /// Decoder throughput against its ceiling: the bare decode loop (same libavcodec, same

@@ -1,0 +1,176 @@
+import FrameScoutCore
+import FrameScoutMedia
+
+/// How to fingerprint a file: decoding options and what to keep per frame.
+public struct FingerprintSettings: Sendable {
+  public var open = OpenOptions()
+  /// Decoder threads (0 = all cores).
+  public var threads = 0
+  /// Width of the reduced gray picture the signals are measured on.
+  public var analysisWidth = 160
+  /// Also keep the MD5 of every raw decoded frame (framemd5); costs a full MD5 per frame.
+  public var md5 = false
+  public init() {}
+}
+
+/// Per-frame fingerprints of one video, computed in one decode pass; about 100 bytes per
+/// frame (frames themselves are never kept).
+///
+/// Per frame: time and pts, keyframe and damage flags, packet size, a 64-bit pHash of the
+/// whole frame (`PerceptualHash.perceptual` on a 32×32 area reduction), a 16×9 grid of mean
+/// luma normalised for brightness and contrast, the mean absolute difference to the
+/// previous frame at the analysis width (`change`, grey levels), and a 64-bit hash of the
+/// raw decoded picture (all planes, `ContentHasher`) that is equal only for bit-identical
+/// frames. Arrays are indexed by frame number (presentation order).
+public struct FingerprintStream: Sendable {
+  public static let gridColumns = 16, gridRows = 9, cells = 144
+
+  public let path: String
+  public let info: StreamInfo
+  public internal(set) var timingSource: TimingSource = .pts
+  public internal(set) var warnings: [String] = []
+  public internal(set) var damage: DamageReport? = nil
+
+  public internal(set) var time: [Double] = []
+  /// Frame pts in the stream's time base (nil: the stream has none).
+  public internal(set) var pts: [Int64?] = []
+  public internal(set) var isKeyframe: [Bool] = []
+  public internal(set) var isCorrupt: [Bool] = []
+  public internal(set) var packetSize: [Int32] = []
+  public internal(set) var durationTicks: [Int64] = []
+  public internal(set) var phash: [UInt64] = []
+  public internal(set) var contentHash: [UInt64] = []
+  /// `cells` values per frame, zero mean and unit deviation (flat pictures: all zero).
+  public internal(set) var grid: [Float] = []
+  /// Mean luma of the analysis picture.
+  public internal(set) var brightness: [Float] = []
+  /// Mean absolute difference to the previous frame at the analysis width (0 for frame 0
+  /// and after a change of picture size).
+  public internal(set) var change: [Float] = []
+  /// MD5 of each raw decoded frame and its size in bytes, when asked for.
+  public internal(set) var md5: [[UInt8]] = []
+  public internal(set) var rawSize: [Int] = []
+  /// Frames where the picture size or pixel format changes (frame 0 included).
+  public internal(set) var formats: [(frame: Int, width: Int, height: Int, pixelFormat: String)] = []
+
+  public var count: Int { time.count }
+
+  /// Nominal frame rate: the container's, else the median frame interval's, else 25.
+  public var frameRate: Double {
+    if let f = info.nominalFPS, f > 0, f < 1000 { return f }
+    if let d = medianInterval, d > 0 { return 1 / d }
+    return 25
+  }
+
+  /// Median of the positive intervals between consecutive frame times.
+  public var medianInterval: Double? {
+    var d: [Double] = []
+    d.reserveCapacity(count)
+    for k in 1..<max(1, count) where time[k] > time[k - 1] { d.append(time[k] - time[k - 1]) }
+    guard !d.isEmpty else { return nil }
+    d.sort()
+    return d[d.count / 2]
+  }
+
+  /// Distance between the normalised grids of frame `i` of self and frame `j` of `other`.
+  public func gridDistance(_ i: Int, _ other: FingerprintStream, _ j: Int) -> Float {
+    grid.withUnsafeBufferPointer { a in
+      other.grid.withUnsafeBufferPointer { b in
+        GridMeans.distance(a.baseAddress! + i * Self.cells, b.baseAddress! + j * Self.cells, count: Self.cells)
+      }
+    }
+  }
+
+  /// Distance between the grids of two frames of this stream.
+  public func gridDistance(_ i: Int, _ j: Int) -> Float { gridDistance(i, self, j) }
+
+  public init(path: String, info: StreamInfo) {
+    self.path = path
+    self.info = info
+  }
+
+  /// Decodes `path` once and fingerprints every frame. `onFrame`, if given, also sees each
+  /// frame (after it was fingerprinted) during the same pass.
+  public static func make(path: String, settings: FingerprintSettings = FingerprintSettings(),
+                          onFrame: ((borrowing VideoFrame) throws -> Void)? = nil) throws -> FingerprintStream {
+    let decoder = try VideoDecoder(path: path, options: DecodeOptions(open: settings.open, threads: settings.threads,
+                                                                         analysisWidth: settings.analysisWidth))
+    var s = FingerprintStream(path: path, info: decoder.info)
+    let expected = (decoder.info.declaredFrameCount ?? 0) + 16
+    s.reserve(expected)
+    let previous = PixelBuffer()
+    let hashInput = PixelBuffer()
+    hashInput.resize(width: 32, height: 32)
+    var hashReducer: AreaDownsampler? = nil
+    let gridScratch = UnsafeMutablePointer<Float>.allocate(capacity: cells)
+    defer { gridScratch.deallocate() }
+    var lastFormat: SIMD3<Int32>? = nil
+    try decoder.forEachFrame { frame in
+      let n = s.time.count
+      s.time.append(frame.time)
+      s.pts.append(frame.pts)
+      s.isKeyframe.append(frame.isKeyframe)
+      s.isCorrupt.append(frame.isCorrupt)
+      s.packetSize.append(Int32(clamping: frame.packetSize))
+      s.durationTicks.append(frame.durationTicks)
+      let key = frame.formatKey
+      if lastFormat != key {
+        let f = frame.format
+        s.formats.append((n, f.width, f.height, f.pixelFormat))
+        lastFormat = key
+      }
+      let gray = frame.gray ?? frame.luma
+      // Change to the previous frame, then keep this one.
+      if previous.width == gray.width && previous.height == gray.height && n > 0 {
+        let sad = PixelDifference.sumOfAbsoluteDifferences(gray, previous.view)
+        s.change.append(Float(Double(sad) / Double(gray.width * gray.height)))
+      } else {
+        previous.resize(width: gray.width, height: gray.height)
+        s.change.append(0)
+      }
+      let dst = previous.mutableView
+      for y in 0..<gray.height { (dst.base + y * dst.stride).update(from: gray.base + y * gray.stride, count: gray.width) }
+      // pHash of the whole frame.
+      guard gray.width >= 32 && gray.height >= 32 else {
+        // Too small to hash (under 32 pixels): flat fingerprints, exact hashes still kept.
+        s.phash.append(0); s.brightness.append(0)
+        s.grid.append(contentsOf: repeatElement(0, count: cells))
+        s.contentHash.append(frame.contentHash())
+        if settings.md5 { s.md5.append(frame.md5()); s.rawSize.append(frame.rawSize) }
+        try onFrame?(frame)
+        return .next
+      }
+      if hashReducer == nil || hashReducer!.sourceWidth != gray.width || hashReducer!.sourceHeight != gray.height {
+        hashReducer = AreaDownsampler(sourceWidth: gray.width, sourceHeight: gray.height, width: 32, height: 32)
+      }
+      hashReducer!.downsample(gray, into: hashInput.mutableView)
+      s.phash.append(PerceptualHash.perceptual(hashInput.view).bits)
+      // Grid of mean luma, normalised.
+      GridMeans.measure(gray, columns: gridColumns, rows: gridRows, into: gridScratch)
+      var mean: Float = 0
+      for i in 0..<cells { mean += gridScratch[i] }
+      s.brightness.append(mean / Float(cells))
+      GridMeans.normalise(gridScratch, count: cells)
+      s.grid.append(contentsOf: UnsafeBufferPointer(start: gridScratch, count: cells))
+      // Hashing every raw byte (1.4 MB a 720p frame) is the dearest step: measured on the
+      // 5-minute 720p benchmark clip (2 cores), audit/bare decode 1.06 without it, 1.09 with.
+      s.contentHash.append(frame.contentHash())
+      if settings.md5 {
+        s.md5.append(frame.md5())
+        s.rawSize.append(frame.rawSize)
+      }
+      try onFrame?(frame)
+      return .next
+    }
+    s.timingSource = decoder.timingSource
+    s.warnings = decoder.warnings
+    s.damage = decoder.damage
+    return s
+  }
+
+  mutating func reserve(_ n: Int) {
+    time.reserveCapacity(n); pts.reserveCapacity(n); isKeyframe.reserveCapacity(n); isCorrupt.reserveCapacity(n)
+    packetSize.reserveCapacity(n); durationTicks.reserveCapacity(n); phash.reserveCapacity(n); contentHash.reserveCapacity(n)
+    grid.reserveCapacity(n * Self.cells); brightness.reserveCapacity(n); change.reserveCapacity(n)
+  }
+}
