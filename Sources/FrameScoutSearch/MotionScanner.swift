@@ -46,6 +46,7 @@ public struct ScanSettings: Sendable {
   /// Pixel change threshold = max(`minimumPixelThreshold`, `noiseFactor` × the 90th
   /// percentile of |difference| over the frame (median over the last 15 frames)).
   public static let noiseFactor = 2.0
+  public static let madCap = 8.0
   /// A cell counts with its lowest changed fraction over this many consecutive analysed
   /// frames: a burned-in clock's tick (one changed frame, seen in 2 differences) or a
   /// compression pulse at a keyframe is never motion; a walker covers a cell for many frames.
@@ -135,6 +136,7 @@ public final class MotionScanner {
   var changeMap: ChangeMap
   var table = [UInt8](repeating: 0, count: 256)
   var noiseHistory = [Int](repeating: 0, count: 15)
+  var madHistory = [Int](repeating: 0, count: 15)
   var noiseFilled = 0
   var noiseHead = 0
   var scratch = [Int](repeating: 0, count: 15)
@@ -156,6 +158,10 @@ public final class MotionScanner {
     /// Timeline seconds until which the place where the motion stopped stayed occupied.
     var lastOccupied = -Double.infinity
     var lastOccupiedPosition: FramePosition?
+    /// Frames on which the place where the motion stopped was still occupied.
+    var occupiedFrames = 0
+    /// Lasted `minEvent` on its own (or merged with one that did).
+    var qualified = false
     var lastActivity: Double { max(last.timeline, lastOccupied) }
   }
   var run: Run?
@@ -301,34 +307,40 @@ public final class MotionScanner {
     ring.withUnsafeBufferPointer { buf in
       let current = GrayView(base: buf.baseAddress! + slot * n, width: analysisWidth, height: analysisHeight, stride: analysisWidth)
       var previous = GrayView(base: buf.baseAddress! + old * n, width: analysisWidth, height: analysisHeight, stride: analysisWidth)
-      // Global lighting: match the old frame's mean and contrast to the current one's.
+      // Global lighting: match the old frame's mean and contrast to the current one's, and
+      // keep the match only when it explains the change (a smaller sum of differences):
+      // lights switched on are explained, a large object changing the mean is not.
       let dm = ringMeans[slot] - ringMeans[old]
       let ds = ringDeviations[old] > 0 ? ringDeviations[slot] / ringDeviations[old] : 1
       if abs(dm) > 2 || abs(ds - 1) > 0.06 {
-        corrected = true
         let gain = ds, offset = ringMeans[slot] - gain * ringMeans[old]
         table.withUnsafeMutableBufferPointer { t in
           PixelMask.linearTable(gain: gain, offset: offset, into: t.baseAddress!)
           PixelMask.map(previous, through: t.baseAddress!, into: self.corrected.mutableView)
         }
-        previous = self.corrected.view
+        if PixelDifference.sumOfAbsoluteDifferences(self.corrected.view, current) < PixelDifference.sumOfAbsoluteDifferences(previous, current) {
+          corrected = true
+          previous = self.corrected.view
+        }
       }
       PixelDifference.absolute(previous, current, into: difference.mutableView)
-      // Noise: median |difference| of this frame, then the median over recent frames.
-      // Every 4th row is plenty for a percentile (14,400 samples at 320x180) and keeps the
-      // histogram, the costliest step of the frame, at a quarter.
+      // Noise: the 90th percentile and the median of |difference| over this frame, each
+      // then the median over the last 15 frames. The pixel threshold is twice the
+      // percentile (it sees compression's heavy tails), but at most `madCap` times the
+      // median, so a large moving object (a truck filling a third of the picture, whose
+      // pixels raise the percentile) cannot lift the threshold over its own contrast.
+      // Every 4th row is plenty (14,400 samples at 320x180) and keeps the histogram, the
+      // costliest step of the frame, at a quarter.
       let d = difference.view
       let sampled = GrayView(base: d.base, width: d.width, height: (d.height + 3) / 4, stride: d.stride * 4)
-      noiseHistory[noiseHead] = NoiseEstimate.of(difference: sampled).upperDecile
+      let estimate = NoiseEstimate.of(difference: sampled)
+      noiseHistory[noiseHead] = estimate.upperDecile
+      madHistory[noiseHead] = estimate.medianAbsoluteDifference
       noiseHead = (noiseHead + 1) % noiseHistory.count
       noiseFilled = min(noiseFilled + 1, noiseHistory.count)
-      for k in 0..<noiseFilled {     // insertion sort of ≤ 15 values, no allocation
-        var j = k
-        while j > 0 && scratch[j - 1] > noiseHistory[k] { scratch[j] = scratch[j - 1]; j -= 1 }
-        scratch[j] = noiseHistory[k]
-      }
-      let noise = scratch[noiseFilled / 2]
-      pixelThreshold = min(254, max(ScanSettings.minimumPixelThreshold, Int((ScanSettings.noiseFactor * Double(noise)).rounded(.up))))
+      let decile = median(of: noiseHistory), mad = median(of: madHistory)
+      let fromNoise = min(ScanSettings.noiseFactor * Double(decile), ScanSettings.madCap * Double(mad))
+      pixelThreshold = min(254, max(ScanSettings.minimumPixelThreshold, Int(fromNoise.rounded(.up))))
       if hasMask {
         mask.withUnsafeBufferPointer { m in
           PixelMask.apply(GrayView(base: m.baseAddress!, width: analysisWidth, height: analysisHeight, stride: analysisWidth),
@@ -374,6 +386,17 @@ public final class MotionScanner {
     feed(position, score: score, threshold: threshold, occupied: occupied)
   }
 
+  /// The median of the first `noiseFilled` values of `history` (an insertion sort into
+  /// `scratch`: at most 15 values, no allocation).
+  func median(of history: [Int]) -> Int {
+    for k in 0..<noiseFilled {
+      var j = k
+      while j > 0 && scratch[j - 1] > history[k] { scratch[j] = scratch[j - 1]; j -= 1 }
+      scratch[j] = history[k]
+    }
+    return scratch[noiseFilled / 2]
+  }
+
   /// The event logic: runs of active frames, bridged over short gaps, kept when long
   /// enough, merged when close. Allocates nothing.
   func feed(_ position: FramePosition, score: Double, threshold: Double, occupied: Bool = false) {
@@ -383,6 +406,7 @@ public final class MotionScanner {
        position.timeline - pending!.last.timeline <= ScanSettings.stillLimit {
       pending!.lastOccupied = position.timeline
       pending!.lastOccupiedPosition = position
+      pending!.occupiedFrames += 1
     }
     if run != nil {
       if position.timeline - run!.last.timeline > ScanSettings.bridge + 1e-9 {
@@ -420,21 +444,36 @@ public final class MotionScanner {
     }
   }
 
+  /// A finished run: merged into the pending event when close enough, else the pending
+  /// event is emitted and the run waits in its place. A run shorter than `minEvent` waits
+  /// too, unqualified: it becomes an event only if someone stays where its motion stopped
+  /// (a person who walks in for half a second and then stands still), or a qualified run
+  /// follows while they are there; otherwise it is dropped. It never extends a qualified
+  /// event (a flicker after a person left does not move the end).
   func closeRun() {
-    guard let r = run else { return }
+    guard var r = run else { return }
     run = nil
-    guard r.last.timeline - r.start.timeline + frameDuration * Double(settings.every) >= settings.minEvent - 1e-9 else { return }
+    r.qualified = r.last.timeline - r.start.timeline + frameDuration * Double(settings.every) >= settings.minEvent - 1e-9
     if var p = pending, r.start.timeline - p.lastActivity <= settings.mergeGap + 1e-9 {
-      p.last = r.last
-      p.activeFrames += r.activeFrames
-      for k in pendingCells.indices where runCells[k] { pendingCells[k] = true }
-      if r.peakScore > p.peakScore {
-        p.peakScore = r.peakScore
-        p.peak = r.peak
-        swap(&pendingPeakCells, &runPeakCells)
+      let keepPending = p.qualified || p.occupiedFrames > 0
+      if r.qualified && keepPending || !r.qualified && p.qualified {
+        guard r.qualified else { return }     // a flicker after an event: ignored
+        p.last = r.last
+        p.activeFrames += r.activeFrames
+        p.qualified = true
+        for k in pendingCells.indices where runCells[k] { pendingCells[k] = true }
+        if r.peakScore > p.peakScore {
+          p.peakScore = r.peakScore
+          p.peak = r.peak
+          swap(&pendingPeakCells, &runPeakCells)
+        }
+        pending = p
+        return
       }
-      pending = p
-      return
+      if !keepPending || !r.qualified {
+        // An unqualified blip is replaced by the newer run.
+        pending = nil
+      }
     }
     emitPending()
     pending = r
@@ -446,6 +485,8 @@ public final class MotionScanner {
     guard let p = pending else { return }
     pending = nil
     referenceValid = false
+    // An unqualified run counts only when the stay that followed it makes it last minEvent.
+    if !p.qualified && !(p.occupiedFrames > 0 && p.lastActivity - p.start.timeline + frameDuration >= settings.minEvent - 1e-9) { return }
     let entry = timeline.entries[p.start.file]
     let source = entry.info
     var details: [(name: String, value: EventDetail)] = [

@@ -19,7 +19,10 @@ final class ScanTests: XCTestCase {
   func motion(_ clip: String) throws -> [(Double, Double)] {
     let t = try truth(clip)
     let fps = (t["fps"] as? Double) ?? 25
-    return ((t["motion"] as? [[String: Any]]) ?? []).map { m in (Double(m["start"] as! Int) / fps, Double((m["end"] as! Int) + 1) / fps) }
+    // Seconds from frames at the clip's rate, or the stated times where a timestamp gap shifts them.
+    return ((t["motion"] as? [[String: Any]]) ?? []).map { m in
+      ((m["start_time"] as? Double) ?? Double(m["start"] as! Int) / fps, ((m["end_time"] as? Double) ?? Double(m["end"] as! Int) / fps) + 1 / fps)
+    }
   }
 
   /// Every clip with motion truth: one event per truth interval (recall 1, precision 1 on
@@ -35,7 +38,7 @@ final class ScanTests: XCTestCase {
       for (e, (s, end)) in zip(r.events, expected) {
         XCTAssertEqual(e.kind, .motion)
         XCTAssertEqual(e.start.time, s, accuracy: 0.5, "\(clip) start")
-        XCTAssertEqual(e.end.time + 0.04, end, accuracy: 0.5, "\(clip) end")
+        XCTAssertEqual(e.end.time + 1 / ((t["fps"] as? Double) ?? 25), end, accuracy: 0.5, "\(clip) end")
         XCTAssertGreaterThanOrEqual(e.score, ScanSettings.defaultThreshold)
         XCTAssertNotNil(e.box)
       }
