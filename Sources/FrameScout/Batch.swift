@@ -14,6 +14,7 @@ public struct BatchSettings: Sendable {
   /// Engines: motion scan, a region watch, an audit. At least one.
   public var scan: ScanSettings?
   public var watch: WatchSettings?
+  public var audit: AuditSettings?
   /// Files run at once (each with `threads` decoder threads).
   public var jobs = 2
   public var threads = 1
@@ -206,6 +207,9 @@ public final class BatchRunner: @unchecked Sendable {
   /// Probe, then each chosen engine on one file; thumbnails into OUT/thumbs.
   func analyse(_ path: String, sha: (hex: String, bytes: Int)) throws -> FileRecord {
     let open = settings.scan?.open ?? settings.watch?.open ?? OpenOptions()
+    guard settings.scan != nil || settings.watch != nil || settings.audit != nil else {
+      throw MediaError(file: path, kind: .outOfRange, reason: "no engine chosen")
+    }
     let info = try VideoDecoder(path: path, options: DecodeOptions(open: open, analysisWidth: nil)).info
     let id = Self.id(of: path)
     let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
@@ -233,6 +237,15 @@ public final class BatchRunner: @unchecked Sendable {
         "\(id)-\(safeStem)-watch-\(pos.frame)-\(role).jpg" }, recorded: relative)
       events += result.events.map { Self.event($0, engine: "watch") }
       note(result.warnings)
+    }
+    if let audit = settings.audit {
+      var fp = FingerprintSettings()
+      fp.threads = settings.threads
+      fp.open = open
+      let stream = try FingerprintStream.make(path: path, settings: fp)
+      let result = FrameAudit(settings: audit).audit(stream)
+      events += result.events.map { Self.event($0, engine: "audit") }
+      for w in result.warnings where !warnings.contains(w) { warnings.append(w) }
     }
     let input = JSONValue.object([
       ("path", .string(path)), ("sha256", .string(sha.hex)), ("bytes", .int(sha.bytes)),

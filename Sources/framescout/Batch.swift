@@ -24,8 +24,9 @@ struct Batch: ParsableCommand {
 
   @Argument(help: "Evidence folders.") var folders: [String]
   @Option(help: "Output folder (not inside an evidence folder).") var out: String
-  @Flag(help: "Motion events (framescout scan with its defaults). The default engine.") var scan = false
+  @Flag(help: "Motion events (framescout scan with its defaults). The default when no engine is chosen.") var scan = false
   @Flag(help: "Watch a region for appearances/disappearances (needs --roi).") var watch = false
+  @Flag(help: "Audit each file: timestamp gaps, duplicated frames, discontinuities, encoder changes, damage.") var audit = false
   @Option(help: "The region for --watch: x,y,w,h in source pixels or %.") var roi: String?
   @Option(help: "--watch: how long a new state must last.") var hold = "5s"
   @Option(help: "--scan: motion threshold (default \(ScanSettings.defaultThreshold)).") var threshold: Double?
@@ -84,7 +85,7 @@ struct Batch: ParsableCommand {
 
   func run() throws {
     var settings = BatchSettings(roots: folders, out: out)
-    let useScan = scan || !watch
+    let useScan = scan || (!watch && !audit)
     var parameters: [(String, JSONValue)] = [("folders", .array(folders.map { .string($0) })),
                                              ("include", .array(include.map { .string($0) })), ("exclude", .array(exclude.map { .string($0) }))]
     var line = ["framescout", "batch"] + folders
@@ -108,6 +109,17 @@ struct Batch: ParsableCommand {
     }
     parameters.append(("threads", .int(threads)))
     if threads != 1 { line += ["--threads", String(threads)] }
+    if audit {
+      let a = AuditSettings()
+      settings.audit = a
+      parameters.append(("audit", .object([
+        ("gap_factor", .double(a.gapFactor)), ("irregular_tolerance", .double(a.irregularTolerance)),
+        ("variable_rate_fraction", .double(a.variableRateFraction)), ("minimum_motion", .double(Double(a.minimumMotion))),
+        ("duplicate_fraction", .double(Double(a.duplicateFraction))), ("discontinuity_minimum", .double(Double(a.discontinuityMinimum))),
+        ("discontinuity_ratio", .double(Double(a.discontinuityRatio))),
+      ])))
+      line += ["--audit"]
+    }
     for g in include { line += ["--include", g] }
     for g in exclude { line += ["--exclude", g] }
     settings.parameters = parameters

@@ -460,4 +460,24 @@ final class CommandLineTests: XCTestCase {
     try "{\"clips\": [{\"file\": \"x.mp4\"}]}".write(toFile: drift, atomically: true, encoding: .utf8)
     XCTAssertEqual(try framescout(["check", drift]).status, 1)
   }
+
+  /// batch --audit runs the audit engine per file: the gap clip's finding, none on the original.
+  func testBatchAuditFindsTheTimestampGap() throws {
+    let dir = try tempDir().appendingPathComponent("ev")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    for name in ["passerby.mp4", "passerby_gap.mp4"] {
+      try FileManager.default.copyItem(atPath: try video(name), toPath: dir.appendingPathComponent(name).path)
+    }
+    let out = try tempDir().appendingPathComponent("out").path
+    let r = try framescout(["batch", dir.path, "--out", out, "--audit", "--quiet"])
+    XCTAssertEqual(r.status, 0, r.err)
+    let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as! [String: Any]
+    let events = doc["events"] as! [[String: Any]]
+    XCTAssertTrue(events.allSatisfy { $0["engine"] as? String == "audit" }, "only the audit engine ran")
+    let gaps = events.filter { $0["kind"] as? String == "timestamp-gap" }
+    XCTAssertEqual(gaps.count, 1, "\(events)")
+    XCTAssertTrue((gaps.first?["file"] as? String ?? "").hasSuffix("passerby_gap.mp4"))
+    XCTAssertEqual((gaps.first?["start"] as? [String: Any])?["frame"] as? Int, 150)
+    XCTAssertNotNil((doc["parameters"] as! [String: Any])["audit"])
+  }
 }
