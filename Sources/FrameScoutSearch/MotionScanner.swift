@@ -1,5 +1,6 @@
 import FrameScoutCore
 import FrameScoutMedia
+import Foundation
 
 /// Settings of `framescout scan`: one table feeding `--help` and the JSON `parameters`.
 public struct ScanSettings: Sendable {
@@ -109,7 +110,9 @@ public struct ScanResult: Sendable {
 /// end are its first and last frames with motion; the padded range adds `pre`/`post`.
 /// Several files are one timeline: the first frame of each file has no earlier frame to
 /// difference with (no false event at a file boundary), and an event may run on across it.
-public final class MotionScanner {
+/// Unchecked Sendable: during `run` the analysing thread alone touches the analysis state;
+/// the decoding thread only reads settings and fills pipe slots.
+public final class MotionScanner: @unchecked Sendable {
   public let settings: ScanSettings
   let timeline: Timeline
   let includes: [Region]
@@ -137,6 +140,7 @@ public final class MotionScanner {
   var table = [UInt8](repeating: 0, count: 256)
   var noiseHistory = [Int](repeating: 0, count: 15)
   var madHistory = [Int](repeating: 0, count: 15)
+  var currentPixelThreshold = ScanSettings.minimumPixelThreshold
   var noiseFilled = 0
   var noiseHead = 0
   var scratch = [Int](repeating: 0, count: 15)
@@ -233,6 +237,26 @@ public final class MotionScanner {
   public func run(progress: (Double) -> Void = { _ in }) throws -> ScanResult {
     let threshold = settings.effectiveThreshold
     var scanStart: Double? = nil, scanEnd = 0.0
+    var decoded = 0, handed = 0
+    var warnings: [(file: String, message: String)] = []
+    // The decoding thread hands reduced frames to an analysing thread through a few
+    // slots, so the decoder is fed again while a frame is analysed (measured: decoding
+    // alone keeps two cores ~75 % busy with frame threads; the analysis fits in the gaps).
+    let pipe = FramePipe(slots: 8, pixels: analysisWidth * analysisHeight)
+    let worker = Thread { [unowned self] in
+      while let (slot, position) = pipe.take() {
+        let view = GrayView(base: UnsafePointer(pipe.buffer(slot)), width: analysisWidth, height: analysisHeight, stride: analysisWidth)
+        if let last = lastAnalysed, last.file != position.file {
+          ringFilled = 0     // no differencing across a file boundary (the noise history carries on)
+          cellHistoryFilled = 0
+        }
+        analyse(view, at: position, threshold: threshold)
+        pipe.release(slot)
+      }
+      pipe.finished.signal()
+    }
+    worker.start()
+    defer { pipe.close(); pipe.finished.wait() }
     for file in timeline.entries.indices {
       let entry = timeline.entries[file]
       if let to = settings.to, entry.offset > to { break }
@@ -240,33 +264,36 @@ public final class MotionScanner {
       let decoder = try VideoDecoder(path: entry.path, options: DecodeOptions(
         open: settings.open, threads: settings.threads, analysisWidth: analysisWidth))
       if let from = settings.from, from > entry.offset { try decoder.seek(toKeyframeAtOrBefore: from - entry.offset) }
-      ringFilled = 0     // no differencing across a file boundary
-      cellHistoryFilled = 0
       var counter = 0
       var stopped = false
       try decoder.forEachFrame { frame in
         let t = entry.offset + frame.time
         if let to = settings.to, t > to + 1e-6 { stopped = true; return .stop }
         if let from = settings.from, t < from - 1e-6 { return .next }
-        result.framesDecoded += 1
+        decoded += 1
         if scanStart == nil { scanStart = t }
         scanEnd = t + frameDuration
         defer { counter += 1 }
         guard counter % settings.every == 0, let gray = frame.gray else { return .next }
-        guard gray.width == analysisWidth && gray.height == analysisHeight else {
-          // A file of another size: restart the difference chain at this size is not
-          // possible with prepared buffers; such files are refused up front by the CLI.
-          return .next
-        }
-        let position = FramePosition(file: file, frame: frame.index, time: frame.time, timeline: t)
-        analyse(gray, at: position, threshold: threshold)
-        if result.framesAnalysed % 64 == 0 { progress(t) }
+        // Files of another size are refused up front (one timeline, one frame size).
+        guard gray.width == analysisWidth && gray.height == analysisHeight else { return .next }
+        let slot = pipe.acquire()
+        let dst = pipe.buffer(slot)
+        for y in 0..<gray.height { (dst + y * gray.width).update(from: gray.base + y * gray.stride, count: gray.width) }
+        pipe.put(slot, FramePosition(file: file, frame: frame.index, time: frame.time, timeline: t))
+        handed += 1
+        if handed % 64 == 0 { progress(t) }
         return .next
       }
-      for w in decoder.warnings { result.warnings.append((entry.path, w)) }
-      if !decoder.damage.isEmpty { result.warnings.append((entry.path, "damaged data: \(decoder.damage.summary)")) }
+      for w in decoder.warnings { warnings.append((entry.path, w)) }
+      if !decoder.damage.isEmpty { warnings.append((entry.path, "damaged data: \(decoder.damage.summary)")) }
       if stopped { break }
     }
+    pipe.close()
+    pipe.finished.wait()
+    pipe.finished.signal()   // for the deferred wait
+    result.framesDecoded = decoded
+    result.warnings += warnings
     closeRun()
     // Footage that ends while the place where the motion stopped is still occupied (someone
     // standing there): the event lasts to the end.
@@ -331,16 +358,20 @@ public final class MotionScanner {
       // pixels raise the percentile) cannot lift the threshold over its own contrast.
       // Every 4th row is plenty (14,400 samples at 320x180) and keeps the histogram, the
       // costliest step of the frame, at a quarter.
-      let d = difference.view
-      let sampled = GrayView(base: d.base, width: d.width, height: (d.height + 3) / 4, stride: d.stride * 4)
-      let estimate = NoiseEstimate.of(difference: sampled)
-      noiseHistory[noiseHead] = estimate.upperDecile
-      madHistory[noiseHead] = estimate.medianAbsoluteDifference
-      noiseHead = (noiseHead + 1) % noiseHistory.count
-      noiseFilled = min(noiseFilled + 1, noiseHistory.count)
-      let decile = median(of: noiseHistory), mad = median(of: madHistory)
-      let fromNoise = min(ScanSettings.noiseFactor * Double(decile), ScanSettings.madCap * Double(mad))
-      pixelThreshold = min(254, max(ScanSettings.minimumPixelThreshold, Int(fromNoise.rounded(.up))))
+      // Measured on every other frame (noise changes slowly; the 15 values span 30 frames).
+      if noiseFilled == 0 || result.framesAnalysed % 2 == 0 {
+        let d = difference.view
+        let sampled = GrayView(base: d.base, width: d.width, height: (d.height + 3) / 4, stride: d.stride * 4)
+        let estimate = NoiseEstimate.of(difference: sampled)
+        noiseHistory[noiseHead] = estimate.upperDecile
+        madHistory[noiseHead] = estimate.medianAbsoluteDifference
+        noiseHead = (noiseHead + 1) % noiseHistory.count
+        noiseFilled = min(noiseFilled + 1, noiseHistory.count)
+        let decile = median(of: noiseHistory), mad = median(of: madHistory)
+        let fromNoise = min(ScanSettings.noiseFactor * Double(decile), ScanSettings.madCap * Double(mad))
+        currentPixelThreshold = min(254, max(ScanSettings.minimumPixelThreshold, Int(fromNoise.rounded(.up))))
+      }
+      pixelThreshold = currentPixelThreshold
       if hasMask {
         mask.withUnsafeBufferPointer { m in
           PixelMask.apply(GrayView(base: m.baseAddress!, width: analysisWidth, height: analysisHeight, stride: analysisWidth),
@@ -524,5 +555,79 @@ public final class MotionScanner {
     let bx = Int((Double(x0) * sx).rounded(.down)), by = Int((Double(y0) * sy).rounded(.down))
     return PixelRect(x: bx, y: by, width: min(sourceWidth, Int((Double(x1) * sx).rounded(.up))) - bx,
                      height: min(sourceHeight, Int((Double(y1) * sy).rounded(.up))) - by)
+  }
+}
+
+/// Hands reduced frames from the decoding thread to the analysing thread: `slots` buffers
+/// allocated once, a queue of filled ones in order, semaphores for both directions.
+final class FramePipe: @unchecked Sendable {
+  let storage: UnsafeMutablePointer<UInt8>
+  let pixels: Int
+  let slots: Int
+  let free: DispatchSemaphore
+  let filled = DispatchSemaphore(value: 0)
+  let finished = DispatchSemaphore(value: 0)
+  let lock = NSLock()
+  var positions: [FramePosition?]
+  var queue: [Int]     // ring of filled slot numbers
+  var head = 0, count = 0
+  var freeSlots: [Int]
+  var closed = false
+
+  init(slots: Int, pixels: Int) {
+    self.slots = slots
+    self.pixels = pixels
+    storage = .allocate(capacity: slots * pixels)
+    free = DispatchSemaphore(value: slots)
+    positions = [FramePosition?](repeating: nil, count: slots)
+    queue = [Int](repeating: 0, count: slots)
+    freeSlots = Array(0..<slots)
+  }
+
+  deinit { storage.deallocate() }
+
+  func buffer(_ slot: Int) -> UnsafeMutablePointer<UInt8> { storage + slot * pixels }
+
+  /// A free slot to fill (waits while all are taken).
+  func acquire() -> Int {
+    free.wait()
+    lock.lock(); defer { lock.unlock() }
+    return freeSlots.removeLast()
+  }
+
+  func put(_ slot: Int, _ position: FramePosition) {
+    lock.lock()
+    positions[slot] = position
+    queue[(head + count) % slots] = slot
+    count += 1
+    lock.unlock()
+    filled.signal()
+  }
+
+  /// The next filled slot in order, or nil once closed and drained.
+  func take() -> (Int, FramePosition)? {
+    filled.wait()
+    lock.lock(); defer { lock.unlock() }
+    if count == 0 { return nil }     // closed
+    let slot = queue[head]
+    head = (head + 1) % slots
+    count -= 1
+    return (slot, positions[slot]!)
+  }
+
+  func release(_ slot: Int) {
+    lock.lock()
+    freeSlots.append(slot)
+    lock.unlock()
+    free.signal()
+  }
+
+  /// No more frames: wakes the reader once the queue is drained.
+  func close() {
+    lock.lock()
+    let first = !closed
+    closed = true
+    lock.unlock()
+    if first { filled.signal() }
   }
 }
