@@ -31,6 +31,12 @@ let package = Package(
       linkerSettings: [.linkedLibrary("jpeg")]),
     .target(name: "CFFmpegLog", dependencies: ["CFFmpeg"]),
     .target(name: "FrameScoutCore"),
+    // The scalar twins compiled with LLVM's vectorisers off: the "scalar" column of
+    // `framescout bench core` (see Sources/FrameScoutScalarBaseline). Not a product.
+    .target(
+      name: "FrameScoutScalarBaseline",
+      dependencies: ["FrameScoutCore"],
+      swiftSettings: [.unsafeFlags(["-Xllvm", "-vectorize-loops=false", "-Xllvm", "-vectorize-slp=false"])]),
     .target(
       name: "FrameScoutMedia",
       dependencies: [
@@ -48,10 +54,10 @@ let package = Package(
     .executableTarget(
       name: "framescout",
       dependencies: [
-        "FrameScout", "FrameScoutMedia", "FrameScoutCore", "FrameScoutReport", "FrameScoutSearch",
+        "FrameScout", "FrameScoutMedia", "FrameScoutCore", "FrameScoutReport", "FrameScoutSearch", "FrameScoutScalarBaseline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .testTarget(name: "FrameScoutCoreTests", dependencies: ["FrameScoutCore"], exclude: ["Fixtures"]),
+    .testTarget(name: "FrameScoutCoreTests", dependencies: ["FrameScoutCore", "FrameScoutScalarBaseline"], exclude: ["Fixtures"]),
     .testTarget(name: "FrameScoutMediaTests", dependencies: ["FrameScoutMedia", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutSearchTests", dependencies: ["FrameScoutSearch", "FrameScoutMedia", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutReportTests", dependencies: ["FrameScoutReport"]),
