@@ -4,6 +4,8 @@
 // <- FrameScout (batch, façade) <- framescout (CLI); Report depends on Core only.
 // CPU flags are not set here (no unsafeFlags in library targets): pass
 // `-Xcc -march=x86-64-v2` on the swift build line for popcnt/SSE4.2 (README, .ci/run).
+// The one target with unsafeFlags, FrameScoutScalarBaseline (the benchmark's scalar
+// baseline, vectorisers off), is no library product; only the executable uses it.
 import PackageDescription
 
 let package = Package(
