@@ -3,10 +3,15 @@ import Foundation
 
 /// Copies a time range of a video's chosen stream into a new file without re-encoding
 /// (stream copy), for `framescout scan --clips`. The copy starts on the keyframe at or
-/// before `from` (a decoder needs it), ends with the last packet at or before `to`, and its
+/// before `from` (a decoder needs it), ends with the last packet decoded by `to`, and its
 /// timestamps are shifted so the copy starts at zero. The container is chosen from the
 /// output name's extension (`av_guess_format`). The file is written under a temporary name
 /// and renamed when complete: a killed run leaves no half clip.
+///
+/// One pass: the input is sought to the keyframe at or before `from` (`av_seek_frame`,
+/// backward; raw streams that cannot seek are read from the start), and packets are held
+/// one GOP at a time until a packet after `from` shows that the held GOP's keyframe is the
+/// last one at or before `from`; memory stays at one GOP whatever the file's length.
 public enum Remuxer {
   public struct Copied: Sendable {
     /// Packets written, and the source time (seconds from the stream's start) of the first one.
@@ -19,13 +24,19 @@ public enum Remuxer {
   /// `avformat_alloc_output_context2`, `avcodec_parameters_copy`, `avformat_write_header`,
   /// `av_interleaved_write_frame` and `av_write_trailer`.
   public static func copy(path: String, from: Double, to: Double, into output: String, options: OpenOptions = OpenOptions()) throws(MediaError) -> Copied {
-    // Pass 1 (packets only, no decoding): the last keyframe at or before `from`.
-    let start = try keyframePacket(path: path, atOrBefore: from, options: options)
     let input = try InputFile(path: path, options: options)
     let stream = input.stream
     let timeBase = stream.pointee.time_base
     let origin = stream.pointee.start_time != CFFMPEG_NOPTS_VALUE ? stream.pointee.start_time : 0
     let untimed = input.containerHasNoTimestamps
+    if !untimed, timeBase.num > 0 {
+      // 10 s early: some demuxers (MPEG-TS) land on a keyframe after the target; the GOP
+      // holding below then picks the last keyframe at or before `from` anyway.
+      let target = origin + Int64((max(0, from - 10) * Double(timeBase.den) / Double(timeBase.num)).rounded(.down))
+      if av_seek_frame(input.format, input.streamIndex, target, AVSEEK_FLAG_BACKWARD) < 0 {
+        _ = av_seek_frame(input.format, input.streamIndex, origin, AVSEEK_FLAG_BACKWARD)
+      }
+    }
 
     guard let format = av_guess_format(nil, output, nil) else {
       throw MediaError(file: output, kind: .writeFailed, reason: "no container for this file name extension")
@@ -62,30 +73,20 @@ public enum Remuxer {
     var shift: Int64? = nil
     let fps = stream.pointee.avg_frame_rate.doubleValue ?? stream.pointee.r_frame_rate.doubleValue ?? options.fps ?? 25
     var writeError: MediaError? = nil
-    _ = try input.forEachVideoPacket { pkt in
-      defer { index += 1 }
-      guard index >= start else { return true }
+    // The GOP held back until it is known to be the one to start with.
+    var held: [UnsafeMutablePointer<AVPacket>?] = []
+    var started = false
+    defer { for var p in held { av_packet_free(&p) } }
+    func seconds(_ ts: Int64) -> Double { Double(ts - origin) * Double(timeBase.num) / Double(timeBase.den) }
+    func write(_ pkt: UnsafeMutablePointer<AVPacket>) -> Bool {
       let ts = pkt.pointee.pts != CFFMPEG_NOPTS_VALUE ? pkt.pointee.pts : pkt.pointee.dts
-      let time: Double
-      if untimed || ts == CFFMPEG_NOPTS_VALUE {
-        time = Double(index) / fps
-      } else {
-        time = Double(ts - origin) * Double(timeBase.num) / Double(timeBase.den)
-      }
-      // Packets come in decode order: stop at the first one decoded after `to` (its dts);
-      // frames shown before `to` are all decoded by then.
-      let dts = pkt.pointee.dts
-      let decodeTime = untimed || dts == CFFMPEG_NOPTS_VALUE ? time : Double(dts - origin) * Double(timeBase.num) / Double(timeBase.den)
-      if copied.packets > 0 && decodeTime > to + 1e-6 { return false }
-      if shift == nil {
-        shift = ts == CFFMPEG_NOPTS_VALUE ? 0 : ts
-        copied.startTime = time
-      }
-      if pkt.pointee.pts != CFFMPEG_NOPTS_VALUE { pkt.pointee.pts -= shift! }
-      if pkt.pointee.dts != CFFMPEG_NOPTS_VALUE { pkt.pointee.dts -= shift! }
+      if shift == nil { shift = ts == CFFMPEG_NOPTS_VALUE ? 0 : ts }
       if untimed {
         pkt.pointee.pts = CFFMPEG_NOPTS_VALUE
         pkt.pointee.dts = CFFMPEG_NOPTS_VALUE
+      } else {
+        if pkt.pointee.pts != CFFMPEG_NOPTS_VALUE { pkt.pointee.pts -= shift! }
+        if pkt.pointee.dts != CFFMPEG_NOPTS_VALUE { pkt.pointee.dts -= shift! }
       }
       pkt.pointee.stream_index = 0
       pkt.pointee.pos = -1
@@ -94,6 +95,48 @@ public enum Remuxer {
       if s < 0 { writeError = MediaError(file: output, kind: .writeFailed, "cannot write a packet", code: s); return false }
       copied.packets += 1
       return true
+    }
+    _ = try input.forEachVideoPacket { pkt in
+      defer { index += 1 }
+      let ts = pkt.pointee.pts != CFFMPEG_NOPTS_VALUE ? pkt.pointee.pts : pkt.pointee.dts
+      let time = untimed || ts == CFFMPEG_NOPTS_VALUE ? Double(index) / fps : seconds(ts)
+      let dts = pkt.pointee.dts
+      let decodeTime = untimed || dts == CFFMPEG_NOPTS_VALUE ? time : seconds(dts)
+      if !started {
+        let key = cffmpeg_packet_is_key(pkt) != 0
+        func startHere() -> Bool {
+          started = true
+          copied.startTime = held.first.map { p in
+            let t = p!.pointee.pts != CFFMPEG_NOPTS_VALUE ? p!.pointee.pts : p!.pointee.dts
+            return untimed || t == CFFMPEG_NOPTS_VALUE ? 0 : seconds(t)
+          } ?? time
+          for p in held where !write(p!) { return false }
+          for var p in held { av_packet_free(&p) }
+          held.removeAll()
+          return true
+        }
+        if key && time <= from + 1e-6 {
+          // A keyframe at or before `from`, later than the held one: start from it instead.
+          for var p in held { av_packet_free(&p) }
+          held.removeAll()
+          held.append(av_packet_clone(pkt))
+          return true
+        }
+        if held.isEmpty && !key { return true }              // before any keyframe
+        if !key && time <= from + 1e-6 {                        // inside the held GOP
+          held.append(av_packet_clone(pkt))
+          return true
+        }
+        // Past `from` (or a keyframe after it with nothing held: the earliest possible start).
+        if !startHere() { return false }
+      }
+      // Packets come in decode order: stop at the first one decoded after `to`.
+      if decodeTime > to + 1e-6 { return false }
+      return write(pkt)
+    }
+    // The file ended while still holding (a short file, or `from` in its last GOP).
+    if !started && !held.isEmpty {
+      for p in held where !write(p!) { break }
     }
     if let writeError { throw writeError }
     status = av_write_trailer(out)
@@ -104,27 +147,5 @@ public enum Remuxer {
     }
     complete = true
     return copied
-  }
-
-  /// The number (in file order) of the last keyframe packet of the video stream whose time
-  /// is at or before `time`, by reading packets from the start (no decoding).
-  static func keyframePacket(path: String, atOrBefore time: Double, options: OpenOptions) throws(MediaError) -> Int {
-    let input = try InputFile(path: path, options: options)
-    let stream = input.stream
-    let timeBase = stream.pointee.time_base
-    let origin = stream.pointee.start_time != CFFMPEG_NOPTS_VALUE ? stream.pointee.start_time : 0
-    let untimed = input.containerHasNoTimestamps
-    let fps = stream.pointee.avg_frame_rate.doubleValue ?? stream.pointee.r_frame_rate.doubleValue ?? options.fps ?? 25
-    var index = 0, found = 0
-    _ = try input.forEachVideoPacket { pkt in
-      defer { index += 1 }
-      let ts = pkt.pointee.pts != CFFMPEG_NOPTS_VALUE ? pkt.pointee.pts : pkt.pointee.dts
-      let t = untimed || ts == CFFMPEG_NOPTS_VALUE ? Double(index) / fps : Double(ts - origin) * Double(timeBase.num) / Double(timeBase.den)
-      if cffmpeg_packet_is_key(pkt) != 0 {
-        if t <= time + 1e-6 { found = index } else { return false }
-      }
-      return true
-    }
-    return found
   }
 }
