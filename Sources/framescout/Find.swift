@@ -98,11 +98,7 @@ struct Find: ParsableCommand {
                      ("every", .optional(every)), ("spacing", every == nil ? .double(spacing) : .null),
                      ("analysis_width", .int(finder.analysisWidth)),
                      ("colour", noColour ? .null : .array([.double(JSONValue.rounded(colour.u, 2)), .double(JSONValue.rounded(colour.v, 2))]))],
-        inputs: finder.entries.map { e in
-          .object([("path", .string(e.path)), ("container", .string(e.info.container)), ("codec", .string(e.info.codec)),
-                   ("width", .int(e.info.width)), ("height", .int(e.info.height)), ("fps", .optional(e.info.nominalFPS)),
-                   ("duration", .optional(e.duration))])
-        },
+        inputs: try inputsJSON(finder.entries),
         events: result.events.map(JSONValue.event), warnings: result.warnings,
         extra: [("sampling", .object([("frames_sampled", .int(result.framesSampled)), ("frames_refined", .int(result.framesRefined))]))])
       print(doc.serialized(), terminator: "")

@@ -2,6 +2,8 @@ import ArgumentParser
 import FrameScout
 import FrameScoutCore
 import FrameScoutMedia
+import FrameScoutReport
+import FrameScoutSearch
 import Foundation
 
 /// Exit codes (DESIGN.md): 0 ran, 1 usage error, 2 an input could not be read,
@@ -106,4 +108,17 @@ func timeWindow(from: TimeSpec?, to: TimeSpec?, fps: Double) throws -> (from: Do
   let window = (from: seconds(from), to: seconds(to))
   if let a = window.from, let b = window.to, b <= a { throw ValidationError("--to must be after --from") }
   return window
+}
+
+/// DESIGN.md's `inputs` for commands over a timeline of files: path, SHA-256 and size (the
+/// file read once more, read-only), the stream facts, and where it sits on the timeline.
+func inputsJSON(_ entries: [Timeline.Entry]) throws -> [JSONValue] {
+  try entries.map { e in
+    let digest = try FileDigest.sha256(path: e.path)
+    return .object([
+      ("path", .string(e.path)), ("sha256", .string(digest.hex)), ("bytes", .int(digest.bytes)),
+      ("container", .string(e.info.container)), ("codec", .string(e.info.codec)),
+      ("width", .int(e.info.width)), ("height", .int(e.info.height)), ("fps", .optional(e.info.nominalFPS)),
+      ("duration", .optional(e.duration)), ("timeline_offset", .double(JSONValue.rounded(e.offset, 6)))])
+  }
 }

@@ -147,18 +147,10 @@ struct Scan: ParsableCommand {
         ("pre", .double(settings.pre)), ("post", .double(settings.post)),
         ("width", .int(scanner.analysisWidth)), ("every", .int(settings.every)),
         ("from", .optional(settings.from)), ("to", .optional(settings.to)),
-        ("metric", .string("changed fraction of the busiest of \(ScanSettings.columns)x\(ScanSettings.rows) cells; pixel threshold max(\(ScanSettings.minimumPixelThreshold), \(ScanSettings.noiseFactor) x 90th percentile of |difference|) over \(Int(ScanSettings.lag * 1000)) ms")),
+        ("metric", .string("changed fraction of the busiest of \(ScanSettings.columns)x\(ScanSettings.rows) cells; pixel threshold max(\(ScanSettings.minimumPixelThreshold), min(\(ScanSettings.noiseFactor) x 90th percentile, \(ScanSettings.madCap) x median of |difference|)) over \(Int(ScanSettings.lag * 1000)) ms")),
         ("stream", .optional(input.stream)), ("format", .optional(input.format)), ("fps", .optional(input.fps)),
       ]
-      var inputs: [JSONValue] = []
-      for e in timeline.entries {
-        let digest = try FileDigest.sha256(path: e.path)
-        inputs.append(.object([
-          ("path", .string(e.path)), ("sha256", .string(digest.hex)), ("bytes", .int(digest.bytes)),
-          ("container", .string(e.info.container)), ("codec", .string(e.info.codec)),
-          ("width", .int(e.info.width)), ("height", .int(e.info.height)), ("fps", .optional(e.info.nominalFPS)),
-          ("duration", .optional(e.duration)), ("timeline_offset", .double(JSONValue.rounded(e.offset, 6)))]))
-      }
+      let inputs = try inputsJSON(timeline.entries)
       let doc = Envelope.make(
         toolVersion: toolVersion, libraries: FFmpegLibraries.versions, command: "scan", parameters: parameters,
         inputs: inputs, events: result.events.map(JSONValue.event), warnings: result.warnings,

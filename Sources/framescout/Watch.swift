@@ -84,11 +84,7 @@ struct Watch: ParsableCommand {
         ("from", .optional(settings.from)), ("to", .optional(settings.to)),
         ("stream", .optional(input.stream)), ("format", .optional(input.format)), ("fps", .optional(input.fps)),
       ]
-      let inputs: [JSONValue] = watcher.entries.map { e in
-        .object([("path", .string(e.path)), ("container", .string(e.info.container)), ("codec", .string(e.info.codec)),
-                 ("width", .int(e.info.width)), ("height", .int(e.info.height)), ("fps", .optional(e.info.nominalFPS)),
-                 ("duration", .optional(e.duration)), ("timeline_offset", .double(JSONValue.rounded(e.offset, 6)))])
-      }
+      let inputs = try inputsJSON(watcher.entries)
       let doc = Envelope.make(
         toolVersion: toolVersion, libraries: FFmpegLibraries.versions, command: "watch", parameters: parameters,
         inputs: inputs, events: result.events.map(JSONValue.event), warnings: result.warnings,
