@@ -96,8 +96,20 @@ public struct FrameTable: Sendable {
   public let pts: [Int64]
   public let timeBase: Double
   public let originPts: Int64
+  /// Frame numbers (display order) of the keyframes, ascending.
+  public var keyframes: [Int] = []
 
   public var count: Int { pts.count }
+
+  /// The frame number (display order) of a frame's pts, or nil when no frame has it.
+  public func number(ofPts p: Int64) -> Int? {
+    var lo = 0, hi = pts.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if pts[mid] < p { lo = mid + 1 } else { hi = mid }
+    }
+    return lo < pts.count && pts[lo] == p ? lo : nil
+  }
   /// Seconds of frame `n` on the decoder's clock (`VideoFrame.time`).
   public func time(ofFrame n: Int) -> Double { Double(pts[n] - originPts) * timeBase }
 
@@ -117,16 +129,20 @@ public struct FrameTable: Sendable {
     let input = try InputFile(path: path, options: options)
     if input.containerHasNoTimestamps { return nil }
     var list: [Int64] = []
+    var keyPts: [Int64] = []
     var missingPts = false
     _ = try input.forEachVideoPacket { pkt in
       if pkt.pointee.pts == CFFMPEG_NOPTS_VALUE { missingPts = true; return false }
       list.append(pkt.pointee.pts)
+      if cffmpeg_packet_is_key(pkt) != 0 { keyPts.append(pkt.pointee.pts) }
       return true
     }
     if missingPts { return nil }
     list.sort()
     let st = input.stream.pointee
     let origin = st.start_time != CFFMPEG_NOPTS_VALUE ? st.start_time : (list.first ?? 0)
-    return FrameTable(pts: list, timeBase: st.time_base.doubleValue ?? 1, originPts: origin)
+    var table = FrameTable(pts: list, timeBase: st.time_base.doubleValue ?? 1, originPts: origin)
+    table.keyframes = keyPts.compactMap { table.number(ofPts: $0) }.sorted()
+    return table
   }
 }

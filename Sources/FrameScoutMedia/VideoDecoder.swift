@@ -136,6 +136,17 @@ public struct DamageReport: Sendable, Hashable {
 
   public var isEmpty: Bool { corruptPackets == 0 && corruptFrames == 0 && readErrors == 0 && !truncated && decoderErrors == 0 }
 
+  /// Adds another decoder's counts (a file decoded in parts).
+  public init() {}
+
+  public mutating func add(_ o: DamageReport) {
+    corruptPackets += o.corruptPackets
+    corruptFrames += o.corruptFrames
+    readErrors += o.readErrors
+    truncated = truncated || o.truncated
+    decoderErrors += o.decoderErrors
+  }
+
   public var summary: String {
     var parts: [String] = []
     if corruptPackets > 0 { parts.append("\(corruptPackets) corrupt packet\(corruptPackets == 1 ? "" : "s") skipped") }

@@ -28,6 +28,15 @@ public struct ScanSettings: Sendable {
   /// Decoder threads (0: all cores).
   public var threads = 0
   public var open = OpenOptions()
+  /// Decode one long file as keyframe-aligned chunks on all cores (one single-threaded
+  /// decoder per core) instead of one frame-threaded decoder. nil: automatic (all threads
+  /// asked, no --from/--to, at least `chunkedMinimumDuration` seconds, an MP4/MKV-style
+  /// frame table with a keyframe on frame 0). Same frames, same order, same events.
+  public var chunked: Bool?
+  /// Smallest chunk, in frames (a chunk runs from a keyframe to the first keyframe at
+  /// least this many frames later).
+  public var chunkFrames = 125
+  public static let chunkedMinimumDuration = 60.0
 
   public init() {}
 
@@ -261,6 +270,25 @@ public final class MotionScanner: @unchecked Sendable {
       let entry = timeline.entries[file]
       if let to = settings.to, entry.offset > to { break }
       if let from = settings.from, let d = entry.duration, entry.offset + d < from { continue }
+      if let plan = try chunkPlan(entry) {
+        // Several single-threaded decoders on keyframe-aligned chunks; frames reach the
+        // analysis in order through the same pipe.
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let r = try decodeChunks(file: file, entry: entry, plan: plan, decoders: max(2, cores)) { gray, position in
+          if scanStart == nil { scanStart = position.timeline }
+          scanEnd = position.timeline + frameDuration
+          guard position.frame % settings.every == 0 else { return }
+          let slot = pipe.acquire()
+          let dst = pipe.buffer(slot)
+          for y in 0..<gray.height { (dst + y * gray.width).update(from: gray.base + y * gray.stride, count: gray.width) }
+          pipe.put(slot, position)
+          handed += 1
+          if handed % 64 == 0 { progress(position.timeline) }
+        }
+        decoded += r.frames
+        for w in r.warnings where !warnings.contains(where: { $0.file == entry.path && $0.message == w }) { warnings.append((entry.path, w)) }
+        continue
+      }
       let decoder = try VideoDecoder(path: entry.path, options: DecodeOptions(
         open: settings.open, threads: settings.threads, analysisWidth: analysisWidth))
       if let from = settings.from, from > entry.offset { try decoder.seek(toKeyframeAtOrBefore: from - entry.offset) }
@@ -303,6 +331,143 @@ public final class MotionScanner: @unchecked Sendable {
     emitPending()
     result.duration = max(0, scanEnd - (scanStart ?? 0))
     return result
+  }
+
+  /// Chunks for `entry` (frame ranges starting on keyframes), or nil to decode it in one
+  /// stream.
+  func chunkPlan(_ entry: Timeline.Entry) throws -> (table: FrameTable, chunks: [(start: Int, end: Int)])? {
+    let auto = settings.chunked == nil
+    if settings.chunked == false { return nil }
+    if auto && (settings.threads != 0 || ProcessInfo.processInfo.activeProcessorCount < 2
+                || (entry.duration ?? 0) < ScanSettings.chunkedMinimumDuration) { return nil }
+    if settings.from != nil || settings.to != nil { return nil }
+    // MP4/MOV only: their index numbers every frame, so a decoder that starts at any
+    // keyframe sees the same timestamps as one that starts at the first (MPEG-TS and
+    // others are decoded in one stream).
+    guard entry.info.container.contains("mp4") || entry.info.container.contains("mov") else { return nil }
+    guard let table = try FrameTable.read(path: entry.path, options: settings.open), table.count > 0,
+          table.keyframes.first == 0 else { return nil }
+    var chunks: [(start: Int, end: Int)] = []
+    var start = 0
+    for k in table.keyframes.dropFirst() where k - start >= settings.chunkFrames {
+      chunks.append((start, k))
+      start = k
+    }
+    chunks.append((start, table.count))
+    return chunks.count >= 2 ? (table, chunks) : nil
+  }
+
+  /// Decodes the chunks of one file on `decoders` threads (one single-threaded decoder
+  /// each) into `decoders + 1` chunk buffers, and hands every frame to `forward` on the
+  /// calling thread in frame order. Frames are numbered by their place in the frame table
+  /// (the same numbers one decoder counting from the start gives).
+  func decodeChunks(file: Int, entry: Timeline.Entry, plan: (table: FrameTable, chunks: [(start: Int, end: Int)]), decoders: Int,
+                    forward: (GrayView, FramePosition) -> Void) throws -> (frames: Int, warnings: [String]) {
+    let table = plan.table, chunks = plan.chunks
+    let slots = decoders + 1
+    let pixels = analysisWidth * analysisHeight
+    let largest = chunks.map { $0.end - $0.start }.max()!
+    let buffers = UnsafeMutablePointer<UInt8>.allocate(capacity: slots * largest * pixels)
+    defer { buffers.deallocate() }
+    final class Shared: @unchecked Sendable {
+      let condition = NSCondition()
+      var next = 0, consumed = 0
+      var ready: [Int], counts: [Int]
+      var positions: [[FramePosition]]
+      var error: Error?
+      var warnings: [String] = []
+      var damage = DamageReport()
+      init(slots: Int, largest: Int) {
+        ready = [Int](repeating: -1, count: slots)
+        counts = [Int](repeating: 0, count: slots)
+        positions = [[FramePosition]](repeating: [], count: slots)
+        for k in 0..<slots { positions[k].reserveCapacity(largest) }
+      }
+    }
+    let shared = Shared(slots: slots, largest: largest)
+    let group = DispatchGroup()
+    let base = UnsafeMutableRawPointer(buffers)
+    let address = Int(bitPattern: base)     // handed to the decoding threads as a plain number
+    let (path, offset, open, width, height) = (entry.path, entry.offset, settings.open, analysisWidth, analysisHeight)
+    for _ in 0..<decoders {
+      group.enter()
+      let thread = Thread {
+        defer { group.leave() }
+        do {
+          let decoder = try VideoDecoder(path: path, options: DecodeOptions(open: open, threads: 1, analysisWidth: width))
+          var local: [FramePosition] = []
+          local.reserveCapacity(largest)
+          while true {
+            shared.condition.lock()
+            let c = shared.next
+            shared.next += 1
+            // Wait until the chunk that last used this buffer has been consumed.
+            while shared.error == nil && c < chunks.count && shared.consumed < c - slots + 1 { shared.condition.wait() }
+            let stop = shared.error != nil || c >= chunks.count
+            shared.condition.unlock()
+            if stop { break }
+            let (start, end) = chunks[c], slot = c % slots
+            let area = UnsafeMutablePointer<UInt8>(bitPattern: address)! + slot * largest * pixels
+            local.removeAll(keepingCapacity: true)
+            try decoder.seek(toKeyframeAtOrBefore: table.time(ofFrame: start) + 1e-6)
+            try decoder.forEachFrame { frame in
+              guard let pts = frame.pts, let n = table.number(ofPts: pts), let gray = frame.gray else { return .next }
+              if n < start { return .next }
+              if n >= end { return .stop }
+              guard gray.width == width && gray.height == height, local.count < largest else { return .next }
+              let dst = area + local.count * pixels
+              for y in 0..<height { (dst + y * width).update(from: gray.base + y * gray.stride, count: width) }
+              local.append(FramePosition(file: file, frame: n, time: frame.time, timeline: offset + frame.time))
+              return .next
+            }
+            shared.condition.lock()
+            swap(&shared.positions[slot], &local)
+            shared.counts[slot] = shared.positions[slot].count
+            shared.ready[slot] = c
+            shared.condition.broadcast()
+            shared.condition.unlock()
+          }
+          shared.condition.lock()
+          for w in decoder.warnings where !shared.warnings.contains(w) { shared.warnings.append(w) }
+          shared.damage.add(decoder.damage)
+          shared.condition.unlock()
+        } catch {
+          shared.condition.lock()
+          if shared.error == nil { shared.error = error }
+          shared.condition.broadcast()
+          shared.condition.unlock()
+        }
+      }
+      thread.start()
+    }
+    var frames = 0
+    var failure: Error? = nil
+    for c in chunks.indices {
+      let slot = c % slots
+      shared.condition.lock()
+      while shared.ready[slot] != c && shared.error == nil { shared.condition.wait() }
+      failure = shared.error
+      shared.condition.unlock()
+      if failure != nil { break }
+      let area = UnsafePointer(base.assumingMemoryBound(to: UInt8.self) + slot * largest * pixels)
+      for (i, position) in shared.positions[slot].enumerated() {
+        forward(GrayView(base: area + i * pixels, width: width, height: height, stride: width), position)
+      }
+      frames += shared.counts[slot]
+      shared.condition.lock()
+      shared.consumed = c + 1
+      shared.ready[slot] = -1
+      shared.condition.broadcast()
+      shared.condition.unlock()
+    }
+    if failure != nil {
+      shared.condition.lock(); if shared.error == nil { shared.error = failure }; shared.condition.broadcast(); shared.condition.unlock()
+    }
+    group.wait()
+    if let failure { throw failure }
+    var warnings = shared.warnings
+    if !shared.damage.isEmpty { warnings.append("damaged data: \(shared.damage.summary)") }
+    return (frames, warnings)
   }
 
   /// Scores one frame and advances the event logic.

@@ -47,6 +47,8 @@ struct Scan: ParsableCommand {
   @Option(help: "Write every analysed frame's score as CSV (file, frame, time, timeline, score, threshold, pixel_threshold, lighting).")
   var stats: String?
   @Flag(help: "No progress bar.") var quiet = false
+  @Flag(help: "Decode a long file as one stream with frame threads, not as keyframe chunks on all cores (same events; for comparison).")
+  var sequential = false
   @Option(help: "Decoder threads (0 = all cores).") var threads = 0
   @OptionGroup var input: InputOptions
 
@@ -102,6 +104,7 @@ struct Scan: ParsableCommand {
     settings.every = every
     settings.threads = threads
     settings.open = input.open
+    if sequential { settings.chunked = false }
     // Facts of every file first: a bad file fails before any scanning, and one timeline
     // needs one frame size.
     let timeline = try Timeline(paths: files, options: input.open)

@@ -114,3 +114,32 @@ final class ScanTests: XCTestCase {
     XCTAssertEqual(r.events[0].start.time, expected.0, accuracy: 0.5)
   }
 }
+
+/// Decoding in keyframe chunks on several threads must give exactly what one stream gives.
+final class ChunkedScanTests: XCTestCase {
+  func testChunksGiveTheSameFramesAndEvents() throws {
+    var compared = 0
+    for clip in try TestClips.all() {
+      let t = try TestClips.truth(clip)
+      guard t["expect_error"] == nil, t["motion"] != nil else { continue }
+      let path = try TestClips.path(clip)
+      func run(_ chunked: Bool) throws -> (ScanResult, [String]) {
+        var s = ScanSettings()
+        s.chunked = chunked
+        s.chunkFrames = 40
+        let scanner = try MotionScanner(paths: [path], settings: s)
+        var samples: [String] = []
+        scanner.onSample = { samples.append("\($0.position.frame) \($0.position.time) \($0.score) \($0.pixelThreshold)") }
+        return (try scanner.run(), samples)
+      }
+      let (one, oneSamples) = try run(false)
+      let (many, manySamples) = try run(true)
+      XCTAssertEqual(manySamples, oneSamples, "\(clip): per-frame scores")
+      XCTAssertEqual(many.events.map { "\($0.start.frame)-\($0.end.frame) \($0.score) \(String(describing: $0.box))" },
+                     one.events.map { "\($0.start.frame)-\($0.end.frame) \($0.score) \(String(describing: $0.box))" }, clip)
+      XCTAssertEqual(many.framesDecoded, one.framesDecoded, clip)
+      compared += 1
+    }
+    XCTAssertGreaterThanOrEqual(compared, 15)
+  }
+}
