@@ -5,6 +5,8 @@ import Foundation
 
 /// Event pictures for reports: exact frames re-decoded in colour, boxes drawn, a timecode
 /// burned in, written atomically as JPEG. Folders are created only when a file is written.
+/// A frame that cannot be decoded again (damaged data) is a warning in the result, not a
+/// failure; a picture that cannot be written is.
 public enum Thumbnails {
   /// Each scan event's peak frame with the peak's motion box (red) and the whole event's
   /// box (yellow). `name(k, frame)` gives the file name of event k's picture inside `dir`;
@@ -19,7 +21,7 @@ public enum Thumbnails {
       grabbers[peak.file] = grabber
       let out = (dir as NSString).appendingPathComponent(name(k, peak))
       let box = result.events[k].box, peakBox = result.peakBoxes[k]
-      let jpeg = try grabber.withFrame(peak.frame) { frame, _ in
+      let picture = try? grabber.withFrame(peak.frame) { frame, _ in
         var image = frame.rgb()
         let sx = Double(image.width) / Double(frame.luma.width), sy = Double(image.height) / Double(frame.luma.height)
         func scaled(_ r: PixelRect) -> PixelRect {
@@ -29,6 +31,11 @@ public enum Thumbnails {
         image.strokeRect(scaled(peakBox), (255, 40, 40), thickness: 2)
         image.drawText("\(Timecode.format(frame.time))  #\(peak.frame)  EVENT \(k + 1)", x: 6, y: 6, scale: 2)
         return try JPEGEncoder.encode(image, quality: 90)
+      }
+      // A damaged frame that cannot be decoded again costs its picture, not the report.
+      guard let jpeg = picture else {
+        result.warnings.append((paths[peak.file], "event \(k + 1): no picture, frame #\(peak.frame) could not be decoded again"))
+        continue
       }
       try AtomicFile.write(jpeg, to: out)
       result.events[k].thumbnails.append(("peak", recorded(out)))
@@ -46,7 +53,7 @@ public enum Thumbnails {
         let grabber = try grabbers[pos.file] ?? FrameGrabber(path: paths[pos.file], options: open)
         grabbers[pos.file] = grabber
         let out = (dir as NSString).appendingPathComponent(name(pos, role))
-        let jpeg = try grabber.withFrame(pos.frame) { frame, _ in
+        let picture = try? grabber.withFrame(pos.frame) { frame, _ in
           var image = frame.rgb()
           let sx = Double(image.width) / Double(frame.luma.width), sy = Double(image.height) / Double(frame.luma.height)
           image.strokeRect(PixelRect(x: Int(Double(region.x) * sx), y: Int(Double(region.y) * sy),
@@ -54,6 +61,10 @@ public enum Thumbnails {
                            role == "before" ? (255, 200, 0) : (255, 40, 40), thickness: 2)
           image.drawText("\(Timecode.format(frame.time))  #\(pos.frame)  \(role.uppercased())", x: 6, y: 6, scale: 2)
           return try JPEGEncoder.encode(image, quality: 90)
+        }
+        guard let jpeg = picture else {
+          result.warnings.append((paths[pos.file], "\(role) picture: frame #\(pos.frame) could not be decoded again"))
+          continue
         }
         try AtomicFile.write(jpeg, to: out)
         pictures.append((role, recorded(out)))
