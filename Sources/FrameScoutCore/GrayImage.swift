@@ -29,6 +29,14 @@ public struct GrayView {
     UnsafeBufferPointer(start: base + (y &* stride), count: width)
   }
 
+  /// Copies the pixels row by row to `destination`, `destinationStride` bytes a row
+  /// (default: tightly packed). Allocates nothing.
+  @inlinable
+  public func copy(to destination: UnsafeMutablePointer<UInt8>, destinationStride: Int? = nil) {
+    let step = destinationStride ?? width
+    for y in 0..<height { (destination + y &* step).update(from: base + y &* stride, count: width) }
+  }
+
   /// A view of the rectangle `region` (clipped to nothing: it must lie inside). No copy.
   @inlinable
   public func cropped(to region: PixelRect) -> GrayView {
@@ -87,12 +95,7 @@ public struct GrayImage: Sendable {
   /// Copies a view into a new owned image.
   public init(copying view: GrayView) {
     self.init(width: view.width, height: view.height)
-    pixels.withUnsafeMutableBufferPointer { dst in
-      for y in 0..<view.height {
-        let src = view.row(y)
-        UnsafeMutableRawPointer(dst.baseAddress! + y * view.width).copyMemory(from: src.baseAddress!, byteCount: view.width)
-      }
-    }
+    pixels.withUnsafeMutableBufferPointer { view.copy(to: $0.baseAddress!) }
   }
 
   /// Changes the size, keeping the allocation when it is large enough.

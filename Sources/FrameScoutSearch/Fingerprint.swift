@@ -128,8 +128,7 @@ public struct FingerprintStream: Sendable {
         previous.resize(width: gray.width, height: gray.height)
         s.change.append(0)
       }
-      let dst = previous.mutableView
-      for y in 0..<gray.height { (dst.base + y * dst.stride).update(from: gray.base + y * gray.stride, count: gray.width) }
+      gray.copy(to: previous.mutableView.base, destinationStride: previous.mutableView.stride)
       // pHash of the whole frame.
       guard gray.width >= 32 && gray.height >= 32 else {
         // Too small to hash (under 32 pixels): flat fingerprints, exact hashes still kept.

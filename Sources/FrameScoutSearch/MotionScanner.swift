@@ -193,9 +193,14 @@ public final class MotionScanner: @unchecked Sendable {
   public static let occupiedFraction = 0.2
   var lastAnalysed: FramePosition?
 
-  public init(paths: [String], settings: ScanSettings) throws {
+  public convenience init(paths: [String], settings: ScanSettings) throws {
+    try self.init(timeline: Timeline(paths: paths, options: settings.open), settings: settings)
+  }
+
+  /// A scanner over files already opened for their facts (the caller checked them).
+  public init(timeline: Timeline, settings: ScanSettings) throws {
     self.settings = settings
-    timeline = try Timeline(paths: paths, options: settings.open)
+    self.timeline = timeline
     let first = timeline.entries[0].info
     includes = try settings.regions.map { try $0.resolve(frameWidth: first.width, frameHeight: first.height) }
     excludes = try settings.excludes.map { try $0.resolve(frameWidth: first.width, frameHeight: first.height) }
@@ -265,7 +270,15 @@ public final class MotionScanner: @unchecked Sendable {
       pipe.finished.signal()
     }
     worker.start()
-    defer { pipe.close(); pipe.finished.wait() }
+    defer { pipe.finish() }
+    /// One analysed frame to the analysing thread (copied into a free slot).
+    func hand(_ gray: GrayView, _ position: FramePosition) {
+      let slot = pipe.acquire()
+      gray.copy(to: pipe.buffer(slot))
+      pipe.put(slot, position)
+      handed += 1
+      if handed % 64 == 0 { progress(position.timeline) }
+    }
     for file in timeline.entries.indices {
       let entry = timeline.entries[file]
       if let to = settings.to, entry.offset > to { break }
@@ -277,13 +290,7 @@ public final class MotionScanner: @unchecked Sendable {
         let r = try decodeChunks(file: file, entry: entry, plan: plan, decoders: max(2, cores)) { gray, position in
           if scanStart == nil { scanStart = position.timeline }
           scanEnd = position.timeline + frameDuration
-          guard position.frame % settings.every == 0 else { return }
-          let slot = pipe.acquire()
-          let dst = pipe.buffer(slot)
-          for y in 0..<gray.height { (dst + y * gray.width).update(from: gray.base + y * gray.stride, count: gray.width) }
-          pipe.put(slot, position)
-          handed += 1
-          if handed % 64 == 0 { progress(position.timeline) }
+          if position.frame % settings.every == 0 { hand(gray, position) }
         }
         decoded += r.frames
         for w in r.warnings where !warnings.contains(where: { $0.file == entry.path && $0.message == w }) { warnings.append((entry.path, w)) }
@@ -305,21 +312,14 @@ public final class MotionScanner: @unchecked Sendable {
         guard counter % settings.every == 0, let gray = frame.gray else { return .next }
         // Files of another size are refused up front (one timeline, one frame size).
         guard gray.width == analysisWidth && gray.height == analysisHeight else { return .next }
-        let slot = pipe.acquire()
-        let dst = pipe.buffer(slot)
-        for y in 0..<gray.height { (dst + y * gray.width).update(from: gray.base + y * gray.stride, count: gray.width) }
-        pipe.put(slot, FramePosition(file: file, frame: frame.index, time: frame.time, timeline: t))
-        handed += 1
-        if handed % 64 == 0 { progress(t) }
+        hand(gray, FramePosition(file: file, frame: frame.index, time: frame.time, timeline: t))
         return .next
       }
       for w in decoder.warnings { warnings.append((entry.path, w)) }
       if !decoder.damage.isEmpty { warnings.append((entry.path, "damaged data: \(decoder.damage.summary)")) }
       if stopped { break }
     }
-    pipe.close()
-    pipe.finished.wait()
-    pipe.finished.signal()   // for the deferred wait
+    pipe.finish()     // the analysing thread has seen every frame
     result.framesDecoded = decoded
     result.warnings += warnings
     closeRun()
@@ -415,8 +415,7 @@ public final class MotionScanner: @unchecked Sendable {
               if n < start { return .next }
               if n >= end { return .stop }
               guard gray.width == width && gray.height == height, local.count < largest else { return .next }
-              let dst = area + local.count * pixels
-              for y in 0..<height { (dst + y * width).update(from: gray.base + y * gray.stride, count: width) }
+              gray.copy(to: area + local.count * pixels)
               local.append(FramePosition(file: file, frame: n, time: frame.time, timeline: offset + frame.time))
               return .next
             }
@@ -478,10 +477,7 @@ public final class MotionScanner: @unchecked Sendable {
     let n = analysisWidth * analysisHeight
     let stats = RegionStatistics.measure(gray)
     let slot = ringHead
-    ring.withUnsafeMutableBufferPointer { buf in
-      let dst = buf.baseAddress! + slot * n
-      for y in 0..<gray.height { (dst + y * gray.width).update(from: gray.base + y * gray.stride, count: gray.width) }
-    }
+    ring.withUnsafeMutableBufferPointer { gray.copy(to: $0.baseAddress! + slot * n) }
     ringTimes[slot] = position.timeline
     ringMeans[slot] = stats.mean
     ringDeviations[slot] = stats.standardDeviation
@@ -787,12 +783,16 @@ final class FramePipe: @unchecked Sendable {
     free.signal()
   }
 
-  /// No more frames: wakes the reader once the queue is drained.
-  func close() {
+  /// No more frames: wakes the reader once the queue is drained, and waits until it has
+  /// finished. Later calls return at once.
+  func finish() {
     lock.lock()
     let first = !closed
     closed = true
     lock.unlock()
-    if first { filled.signal() }
+    if first {
+      filled.signal()
+      finished.wait()
+    }
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FrameScout
 import FrameScoutCore
 import FrameScoutMedia
 import FrameScoutReport
@@ -38,7 +39,7 @@ struct Compare: ParsableCommand {
     let r = FootageComparison(settings: settings).compare(sa, sb)
     var thumbs: [Int: String] = [:]
     if let dir = thumbnails, !r.differences.isEmpty {
-      try makeFolder(dir)
+      try Thumbnails.makeFolder(dir)
       let ga = try FrameGrabber(path: a, options: input.open), gb = try FrameGrabber(path: b, options: input.open)
       for (k, d) in r.differences.enumerated().prefix(50) {
         let fa = d.a?.lowerBound, fb = d.b?.lowerBound

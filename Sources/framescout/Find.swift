@@ -1,4 +1,5 @@
 import ArgumentParser
+import FrameScout
 import FrameScoutCore
 import FrameScoutMedia
 import FrameScoutReport
@@ -69,7 +70,7 @@ struct Find: ParsableCommand {
     var result = try finder.run()
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     if let dir = thumbnails, !result.events.isEmpty {
-      try makeFolder(dir)
+      try Thumbnails.makeFolder(dir)
       for (k, b) in result.best.enumerated() {
         let path = files[b.file]
         let grabber = try FrameGrabber(path: path, options: input.open)

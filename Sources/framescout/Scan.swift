@@ -122,7 +122,7 @@ struct Scan: ParsableCommand {
     }
 
     let scanner: MotionScanner
-    do { scanner = try MotionScanner(paths: files, settings: settings) }
+    do { scanner = try MotionScanner(timeline: timeline, settings: settings) }
     catch let error as RegionError { throw ValidationError("regions: \(error)") }
     let statsWriter = try stats.map { try CSVWriter(path: $0, header: "file,frame,time,timeline,score,threshold,pixel_threshold,lighting") }
     if let statsWriter {
@@ -217,7 +217,7 @@ struct Scan: ParsableCommand {
   /// Each event's padded range copied (no re-encode) into its own file per input file it
   /// touches, named FILE-eventK.EXT (FILE-eventK-partN.EXT when it spans files).
   func writeClips(_ result: inout ScanResult, dir: String, timeline: Timeline) throws {
-    if !result.events.isEmpty { try makeFolder(dir) }
+    if !result.events.isEmpty { try Thumbnails.makeFolder(dir) }
     for k in result.events.indices {
       let e = result.events[k]
       guard case .number(let ps)? = e.details.first(where: { $0.name == "padded_start" })?.value,

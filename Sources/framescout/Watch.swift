@@ -182,10 +182,4 @@ func checkFolder(_ dir: String, inputs: [String]) throws {
   }
 }
 
-/// Creates an output folder that `checkFolder` accepted, when the first file is written.
-func makeFolder(_ dir: String) throws {
-  do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-  catch { throw MediaError(file: dir, kind: .writeFailed, reason: "cannot create the folder: \(error.localizedDescription)") }
-}
-
 func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String((v * 100).rounded() / 100) }
