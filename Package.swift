@@ -64,6 +64,6 @@ let package = Package(
     .testTarget(name: "FrameScoutSearchTests", dependencies: ["FrameScoutSearch", "FrameScoutMedia", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutReportTests", dependencies: ["FrameScoutReport"]),
     .testTarget(name: "FrameScoutTests", dependencies: ["FrameScout", "FrameScoutReport", "FrameScoutSearch", "FrameScoutCore"]),
-    .testTarget(name: "framescoutTests", dependencies: ["framescout"]),
+    .testTarget(name: "framescoutTests", dependencies: ["framescout", .product(name: "Crypto", package: "swift-crypto")]),
   ]
 )
