@@ -62,7 +62,7 @@ let package = Package(
     .testTarget(name: "FrameScoutCoreTests", dependencies: ["FrameScoutCore", "FrameScoutScalarBaseline"], exclude: ["Fixtures"]),
     .testTarget(name: "FrameScoutMediaTests", dependencies: ["FrameScoutMedia", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutSearchTests", dependencies: ["FrameScoutSearch", "FrameScoutMedia", "FrameScoutCore"]),
-    .testTarget(name: "FrameScoutReportTests", dependencies: ["FrameScoutReport"]),
+    .testTarget(name: "FrameScoutReportTests", dependencies: ["FrameScoutReport", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutTests", dependencies: ["FrameScout", "FrameScoutReport", "FrameScoutSearch", "FrameScoutCore"]),
     .testTarget(name: "framescoutTests", dependencies: ["framescout", .product(name: "Crypto", package: "swift-crypto")]),
   ]

@@ -29,6 +29,15 @@ public enum TimeSpec: Hashable, Sendable, CustomStringConvertible {
     self = .seconds(total)
   }
 
+  /// A duration as written on a command line or in a settings file: `10s`, `1.5`,
+  /// `00:01:00` → seconds (nil for anything else, a frame number included).
+  public static func seconds(parsingDuration text: String) -> Double? {
+    var t = text
+    if t.hasSuffix("s") { t.removeLast() }
+    if case .seconds(let s)? = TimeSpec(parsing: t) { return s }
+    return nil
+  }
+
   public var description: String {
     switch self {
     case .seconds(let s): return Timecode.format(s)

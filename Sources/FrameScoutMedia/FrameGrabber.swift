@@ -22,6 +22,8 @@ public final class FrameGrabber {
   }
 
   public var info: StreamInfo { decoder.info }
+  /// How the stream's frames are numbered and timed.
+  public var clock: StreamClock { decoder.clock }
   public var warnings: [String] { decoder.warnings }
   public var damage: DamageReport { decoder.damage }
 
@@ -38,17 +40,16 @@ public final class FrameGrabber {
       return n
     case .seconds(let s):
       guard let table else {
-        let fps = options.fps ?? info.nominalFPS ?? 25
-        let n = Int((s * fps + 0.0005).rounded(.down))
+        let n = clock.frame(at: s)
         if let count = frameCount, n >= count {
-          throw MediaError(file: path, kind: .outOfRange, reason: "\(Timecode.format(s)) is past the end (the video lasts \(Timecode.format(Double(count) / fps)))")
+          throw MediaError(file: path, kind: .outOfRange, reason: "\(Timecode.format(s)) is past the end (the video lasts \(Timecode.format(clock.seconds(ofFrame: count))))")
         }
         return n
       }
       guard let n = table.frame(at: s), let last = table.pts.indices.last else {
         throw MediaError(file: path, kind: .outOfRange, reason: "\(Timecode.format(s)) is before the first frame")
       }
-      let end = table.time(ofFrame: last) + 1 / (info.nominalFPS ?? 25)
+      let end = table.time(ofFrame: last) + clock.frameDuration
       if s >= end {
         throw MediaError(file: path, kind: .outOfRange, reason: "\(Timecode.format(s)) is past the end (the video lasts \(Timecode.format(end)))")
       }

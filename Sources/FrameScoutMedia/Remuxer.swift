@@ -71,7 +71,7 @@ public enum Remuxer {
     var copied = Copied(packets: 0, startTime: 0)
     var index = 0
     var shift: Int64? = nil
-    let fps = stream.pointee.avg_frame_rate.doubleValue ?? stream.pointee.r_frame_rate.doubleValue ?? options.fps ?? 25
+    let clock = StreamInfo(input: input).clock(userRate: options.fps)
     var writeError: MediaError? = nil
     // The GOP held back until it is known to be the one to start with.
     var held: [UnsafeMutablePointer<AVPacket>?] = []
@@ -99,7 +99,7 @@ public enum Remuxer {
     _ = try input.forEachVideoPacket { pkt in
       defer { index += 1 }
       let ts = pkt.pointee.pts != CFFMPEG_NOPTS_VALUE ? pkt.pointee.pts : pkt.pointee.dts
-      let time = untimed || ts == CFFMPEG_NOPTS_VALUE ? Double(index) / fps : seconds(ts)
+      let time = untimed || ts == CFFMPEG_NOPTS_VALUE ? clock.seconds(ofFrame: index) : seconds(ts)
       let dts = pkt.pointee.dts
       let decodeTime = untimed || dts == CFFMPEG_NOPTS_VALUE ? time : seconds(dts)
       if !started {

@@ -113,13 +113,8 @@ public struct VideoFrame: ~Copyable {
 
 public enum FrameAction { case next, stop }
 
-/// Where the frame times of a stream come from.
-public enum TimingSource: String, Sendable {
-  case pts = "frame pts"
-  case bitstream = "bitstream timing info"
-  case userFPS = "--fps"
-  case assumed = "assumed 25 fps"
-}
+/// Where the frame times of a stream come from (see `StreamClock`).
+public typealias TimingSource = StreamClock.Timing
 
 /// Counts of what went wrong while decoding, reported to the caller as warnings.
 public struct DamageReport: Sendable, Hashable {
@@ -195,6 +190,10 @@ public final class VideoDecoder {
   }()
   /// Human-readable notes about the input (assumed frame rate, etc.), each said once.
   public private(set) var warnings: [String] = []
+  /// The stream's clock: how its frames are timed and numbered (decided once, at open).
+  public let clock: StreamClock
+  /// Where the times of the frames delivered so far came from: the clock's timing, or
+  /// `assumed` once a stream without timestamps proved to carry no timing information.
   public private(set) var timingSource: TimingSource = .pts
 
   /// Time base of the stream in seconds per tick, and the pts that counts as time zero.
@@ -230,8 +229,7 @@ public final class VideoDecoder {
     guard k >= 0, let e = avformat_index_get_entry(input.stream, k), e.pointee.timestamp == pkt.pointee.dts else { return nil }
     return Int(k)
   }
-  let nominalFPS: Double?
-  var noPtsFPS: Double?
+  var untimedRateChecked = false
   var finished = false
 
   public init(path: String, options: DecodeOptions = DecodeOptions()) throws(MediaError) {
@@ -241,7 +239,8 @@ public final class VideoDecoder {
     let st = input.stream
     timeBase = st.pointee.time_base.doubleValue ?? 1.0 / 90_000
     originPts = st.pointee.start_time != CFFMPEG_NOPTS_VALUE ? st.pointee.start_time : nil
-    nominalFPS = st.pointee.avg_frame_rate.doubleValue ?? st.pointee.r_frame_rate.doubleValue
+    clock = StreamInfo(input: input).clock(userRate: options.open.fps)
+    timingSource = clock.timing
     scaleDestination.initialize(repeating: nil, count: 4)
     scaleDestinationStride.initialize(repeating: 0, count: 4)
 
@@ -402,14 +401,13 @@ public final class VideoDecoder {
       if let n = keyframePosition ?? (options.keyframesOnly ? nil : nextIndex) {
         index = n
       } else {
-        // After a seek: the index from the pts and the nominal rate (exact for constant frame rate).
-        let fps = nominalFPS ?? 25
-        index = max(0, Int((time * fps).rounded()))
+        // After a seek: the index from the pts and the clock's rate (exact for constant frame rate).
+        index = clock.nearestFrame(at: time)
       }
     } else {
-      let fps = frameRateWithoutTimestamps(ctx: codec!)
+      checkUntimedRate(ctx: codec!)
       index = keyframePosition ?? nextIndex ?? 0
-      time = Double(index) / fps
+      time = clock.seconds(ofFrame: index)
     }
     if nextIndex != nil || !options.keyframesOnly { nextIndex = index + 1 }
 
@@ -429,20 +427,17 @@ public final class VideoDecoder {
     return try body(decoded)
   }
 
-  /// The rate used to time a stream that has no usable pts, chosen once (warned once).
-  func frameRateWithoutTimestamps(ctx: UnsafeMutablePointer<AVCodecContext>) -> Double {
-    if let fps = noPtsFPS { return fps }
-    let fps: Double
-    if let user = options.open.fps {
-      fps = user; timingSource = .userFPS
-    } else if let bitstream = ctx.pointee.framerate.doubleValue, bitstream > 0, bitstream < 1000 {
-      fps = bitstream; timingSource = .bitstream
-    } else {
-      fps = 25; timingSource = .assumed
-      warnings.append("no timestamps and no frame rate in the stream: assuming 25 fps (set --fps)")
+  /// A stream timed by its clock's rate rather than by pts: when that rate is the
+  /// demuxer's and the bitstream carries no timing of its own, the 25 fps are FFmpeg's
+  /// default, not a fact about the file (said once, as a warning).
+  func checkUntimedRate(ctx: UnsafeMutablePointer<AVCodecContext>) {
+    if untimedRateChecked { return }
+    untimedRateChecked = true
+    let bitstream = ctx.pointee.framerate.doubleValue.map { $0 > 0 && $0 < 1000 } ?? false
+    if clock.timing == .bitstream && !bitstream {
+      timingSource = .assumed
+      warnings.append("no timestamps and no frame rate in the stream: assuming \(SettingCheck.plain(clock.rate)) fps (give the frame rate to change it)")
     }
-    noPtsFPS = fps
-    return fps
   }
 
   /// The 8-bit luma of a decoded frame: the Y plane itself for planar YUV/gray formats,

@@ -1,3 +1,5 @@
+import FrameScoutCore
+
 /// The top-level JSON object every command writes with `--json` (schema "framescout/1",
 /// see DESIGN.md): tool, command, every effective parameter, inputs, events, warnings.
 public enum Envelope {

@@ -1,3 +1,4 @@
+import FrameScoutCore
 import Foundation
 
 /// The batch report as one self-contained HTML page: no scripts, no network (thumbnails are

@@ -10,6 +10,8 @@ public struct Timeline: Sendable {
     public let offset: Double
     public let duration: Double?
     public let info: StreamInfo
+    /// How this file's frames are numbered and timed.
+    public let clock: StreamClock
   }
   public let entries: [Entry]
 
@@ -18,8 +20,9 @@ public struct Timeline: Sendable {
     var entries: [Entry] = []
     var offset = 0.0
     for path in paths {
-      let info = try VideoDecoder(path: path, options: DecodeOptions(open: options, analysisWidth: nil)).info
-      entries.append(Entry(path: path, offset: offset, duration: info.duration, info: info))
+      let decoder = try VideoDecoder(path: path, options: DecodeOptions(open: options, analysisWidth: nil))
+      let info = decoder.info
+      entries.append(Entry(path: path, offset: offset, duration: info.duration, info: info, clock: decoder.clock))
       offset += info.duration ?? 0
     }
     self.entries = entries

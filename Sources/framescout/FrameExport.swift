@@ -109,12 +109,7 @@ func reportProblems(_ file: String, _ grabber: FrameGrabber) {
 }
 
 /// `10s`, `1.5`, `00:01:00` → seconds.
-func parseDuration(_ text: String) -> Double? {
-  var t = text
-  if t.hasSuffix("s") { t.removeLast() }
-  if case .seconds(let s)? = TimeSpec(parsing: t) { return s }
-  return nil
-}
+func parseDuration(_ text: String) -> Double? { TimeSpec.seconds(parsingDuration: text) }
 
 /// Outputs never overwrite an input (evidence is never written to) and need an existing folder.
 func checkOutput(_ output: String, inputs: [String]) throws {

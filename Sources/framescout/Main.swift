@@ -38,6 +38,9 @@ struct FrameScout: ParsableCommand {
     } catch let error as MediaError {
       printError(error.description)
       code = error.kind == .outOfRange ? Exit.usage : Exit.input
+    } catch let error as SettingError {
+      printError(error.usage.message)
+      code = Exit.usage
     } catch let error as ValidationError {
       // Thrown by run() once the inputs are known (a region outside the frame): one line.
       printError(error.message)
@@ -87,27 +90,29 @@ extension TimeSpec: ExpressibleByArgument {
   public init?(argument: String) { self.init(parsing: argument) }
 }
 
-/// A region option resolved on the first file's frame: outside the frame, or smaller than
-/// `minimum`×`minimum` source pixels, is a usage error naming the option.
-func resolveRegion(_ spec: RegionSpec, option: String, frameWidth: Int, frameHeight: Int, minimum: Int, why: String) throws -> Region {
-  let region: Region
-  do { region = try spec.resolve(frameWidth: frameWidth, frameHeight: frameHeight) }
-  catch { throw ValidationError("\(option) '\(spec)': \(error)") }
-  if region.bounds.width < minimum || region.bounds.height < minimum {
-    throw ValidationError("\(option) '\(spec)': region \(region.bounds) is too small\(why.isEmpty ? "" : " " + why) (at least \(minimum)x\(minimum) source pixels)")
+extension SettingError {
+  /// The library's error in the command line's words: the setting as its flag, and
+  /// settings named in the reason (`from`) as flags too.
+  var usage: ValidationError {
+    var words = reason
+    while let open = words.firstIndex(of: "`"), let close = words[words.index(after: open)...].firstIndex(of: "`") {
+      let name = words[words.index(after: open)..<close]
+      words.replaceSubrange(open...close, with: "--" + name.map { $0 == "_" ? "-" : $0 })
+    }
+    return ValidationError(flag + " " + words)
   }
-  return region
 }
 
-/// --from/--to as seconds on the timeline (a frame number counts at the first file's
-/// rate); --to must come after --from.
-func timeWindow(from: TimeSpec?, to: TimeSpec?, fps: Double) throws -> (from: Double?, to: Double?) {
-  func seconds(_ t: TimeSpec?) -> Double? {
-    switch t { case .seconds(let s)?: return s; case .frame(let n)?: return Double(n) / fps; case nil: return nil }
-  }
-  let window = (from: seconds(from), to: seconds(to))
-  if let a = window.from, let b = window.to, b <= a { throw ValidationError("--to must be after --from") }
-  return window
+/// A region option resolved on the first file's frame (see `RegionSpec.resolve(…setting:)`).
+func resolveRegion(_ spec: RegionSpec, option: String, frameWidth: Int, frameHeight: Int, minimum: Int, why: String) throws -> Region {
+  do { return try spec.resolve(frameWidth: frameWidth, frameHeight: frameHeight, minimum: minimum, why: why, setting: String(option.dropFirst(2))) }
+  catch { throw error.usage }
+}
+
+/// --from/--to as seconds on the timeline (see `TimeWindow`).
+func timeWindow(from: TimeSpec?, to: TimeSpec?, clock: StreamClock) throws -> (from: Double?, to: Double?) {
+  do { let w = try TimeWindow(from: from, to: to, clock: clock); return (w.from, w.to) }
+  catch { throw error.usage }
 }
 
 /// DESIGN.md's `inputs` for commands over a timeline of files: path, SHA-256 and size (the

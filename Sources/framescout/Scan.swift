@@ -115,7 +115,7 @@ struct Scan: ParsableCommand {
     for (spec, what) in settings.regions.map({ ($0, "--roi") }) + settings.excludes.map({ ($0, "--exclude") }) {
       _ = try resolveRegion(spec, option: what, frameWidth: first.width, frameHeight: first.height, minimum: 2, why: "")
     }
-    (settings.from, settings.to) = try timeWindow(from: from, to: to, fps: first.nominalFPS ?? input.fps ?? 25)
+    (settings.from, settings.to) = try timeWindow(from: from, to: to, clock: first.clock(userRate: input.fps))
     let total = timeline.entries.reduce(0.0) { $0 + ($1.duration ?? 0) }
     if let a = settings.from, total > 0, a >= total {
       throw ValidationError("--from \(format(a)) s is past the end of the footage (\(format(total)) s)")

@@ -60,7 +60,7 @@ struct Watch: ParsableCommand {
     let first = try VideoDecoder(path: files[0], options: DecodeOptions(open: input.open, analysisWidth: nil)).info
     let region = try resolveRegion(settings.region, option: "--roi", frameWidth: first.width, frameHeight: first.height,
                                    minimum: 8, why: "to compare")
-    (settings.from, settings.to) = try timeWindow(from: from, to: to, fps: first.nominalFPS ?? input.fps ?? 25)
+    (settings.from, settings.to) = try timeWindow(from: from, to: to, clock: first.clock(userRate: input.fps))
 
     let watcher = try RegionWatcher(paths: files, settings: settings)
     let statsWriter = try stats.map { try CSVWriter(path: $0, header: "file,frame,time,timeline,distance,threshold,sample") }
@@ -127,45 +127,6 @@ struct Watch: ParsableCommand {
   }
 
   func watchFile(for index: Int) -> String { files[index] }
-}
-
-/// A CSV written line by line to a temporary file beside `path`, renamed into place by
-/// `commit()` (a killed run leaves no half file; memory stays flat however many lines).
-final class CSVWriter {
-  let path: String
-  let temporary: String
-  let handle: FileHandle
-  var buffer = ""
-
-  init(path: String, header: String) throws {
-    self.path = path
-    let url = URL(fileURLWithPath: path)
-    temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
-    guard FileManager.default.createFile(atPath: temporary, contents: nil), let h = FileHandle(forWritingAtPath: temporary) else {
-      throw MediaError(file: path, kind: .writeFailed, reason: "cannot write")
-    }
-    handle = h
-    line(header)
-  }
-
-  deinit { try? handle.close(); try? FileManager.default.removeItem(atPath: temporary) }
-
-  func line(_ text: String) {
-    buffer += text
-    buffer += "\n"
-    if buffer.utf8.count > 1 << 16 { flush() }
-  }
-
-  func flush() {
-    handle.write(Data(buffer.utf8))
-    buffer.removeAll(keepingCapacity: true)
-  }
-
-  func commit() throws {
-    flush()
-    try handle.close()
-    if rename(temporary, path) != 0 { throw MediaError(file: path, kind: .writeFailed, reason: "cannot write: \(String(cString: strerror(errno)))") }
-  }
 }
 
 /// An output folder: an existing folder, or a path whose parent exists (it is created

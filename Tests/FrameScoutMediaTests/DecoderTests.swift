@@ -101,7 +101,7 @@ final class DecoderTests: XCTestCase {
     var t = 0.0
     try forced.forEachFrame { f in t = f.time; return f.index == 20 ? .stop : .next }
     XCTAssertEqual(t, 2.0, accuracy: 1e-9)
-    XCTAssertEqual(forced.timingSource, .userFPS)
+    XCTAssertEqual(forced.timingSource, .user)
   }
 
   func testTruncatedFileIsCountedNotFatal() throws {

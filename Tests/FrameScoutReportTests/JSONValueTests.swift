@@ -1,3 +1,4 @@
+import FrameScoutCore
 import FrameScoutReport
 import XCTest
 

@@ -100,3 +100,20 @@ public extension JSONValue {
   static func optional(_ v: Double?) -> JSONValue { v.map { .double($0) } ?? .null }
   static func optional(_ v: String?) -> JSONValue { v.map { .string($0) } ?? .null }
 }
+
+public extension JSONValue {
+  /// `{"frame": 1262, "time": 50.48, "timecode": "00:00:50.480"}`
+  static func timePoint(_ t: TimePoint) -> JSONValue {
+    .object([("frame", .int(t.frame)), ("time", .double(rounded(t.time, 6))), ("timecode", .string(t.timecode))])
+  }
+
+  static func rect(_ r: PixelRect) -> JSONValue { .array([.int(r.x), .int(r.y), .int(r.width), .int(r.height)]) }
+
+  /// Rounds to `digits` decimals so reports do not carry float noise (and stay byte-identical).
+  static func rounded(_ v: Double, _ digits: Int) -> Double {
+    guard v.isFinite else { return v }
+    var p = 1.0
+    for _ in 0..<digits { p *= 10 }
+    return (v * p).rounded() / p
+  }
+}
