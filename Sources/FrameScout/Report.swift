@@ -14,6 +14,12 @@ public struct Warning: Sendable, Hashable {
   }
 }
 
+/// A finding as reports write it: DESIGN.md's event object (file, kind, start, end,
+/// score, region, box, thumbnails, then the engine's own fields, in a fixed order).
+public protocol ReportedFinding: Finding {
+  var json: JSONValue { get }
+}
+
 /// What a job of the façade returns: its typed findings, and every way of writing them.
 /// The command line only chooses which to print; a library caller reads the fields.
 public protocol JobReport: Sendable {

@@ -19,9 +19,21 @@ public enum EventKind: String, Sendable, CaseIterable {
   case discontinuity, gopChange = "gop-change", corruptData = "corrupt-data"
 }
 
+/// What every engine's finding has in common: which file, what kind, when, how strong.
+/// Each engine's own finding type (a motion event, a region change, a match, an audit
+/// finding) adds its named fields; reports encode them at the edge (the FrameScout target).
+public protocol Finding: Sendable {
+  var file: String { get }
+  var kind: EventKind { get }
+  var start: TimePoint { get }
+  var end: TimePoint { get }
+  /// Engine-specific strength, documented per engine (0…1 where possible).
+  var score: Double { get }
+}
+
 /// One finding: where (file, region, box), when (start/end), how strong (score), with
 /// optional thumbnails (paths relative to the report) and engine-specific details.
-public struct Event: Sendable {
+public struct Event: Finding {
   public var file: String
   public var kind: EventKind
   public var start: TimePoint
