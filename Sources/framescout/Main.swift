@@ -79,8 +79,7 @@ struct InputOptions: ParsableArguments {
   var fps: Double?
 
   func validate() throws {
-    if let stream, stream < 0 { throw ValidationError("--stream must be 0 or more") }
-    if let fps, !(fps > 0 && fps < 1000) { throw ValidationError("--fps must be between 0 and 1000") }
+    do { try open.validate() } catch { throw error.usage }
   }
 
   var open: OpenOptions { OpenOptions(stream: stream, format: format, fps: fps) }
