@@ -96,7 +96,6 @@ public final class AreaDownsampler {
     let pairs = columnSums    // reused as pair sums (UInt32 for the scalar tail and k != 2)
     let m = Self.reciprocal(count: fx * fy)
     let count = UInt64(fx * fy)
-    let low16 = SIMD8<UInt16>(repeating: 0x00FF)
     let low32 = SIMD4<UInt32>(repeating: 0xFFFF)
     let area = fx * fy
     let shift = area & (area - 1) == 0 ? area.trailingZeroBitCount : -1
@@ -108,13 +107,7 @@ public final class AreaDownsampler {
       if half == 2 && blocks > 0 {
         // fx = 4: one block of 16 columns gives 4 outputs.
         for b in 0..<blocks {
-          var acc = SIMD8<UInt16>()
-          var r = top + (b &* 16)
-          for _ in 0..<fy {
-            let w = unsafeBitCast(UnsafeRawPointer(r).loadUnaligned(as: SIMD16<UInt8>.self), to: SIMD8<UInt16>.self)
-            acc &+= (w & low16) &+ (w &>> 8)
-            r += source.stride
-          }
+          let acc = Self.pairSums(top + (b &* 16), rows: fy, stride: source.stride)
           let v = unsafeBitCast(acc, to: SIMD4<UInt32>.self)
           let q = (v & low32) &+ (v &>> 16)
           let o = out + (b &* 4)
@@ -132,13 +125,7 @@ public final class AreaDownsampler {
         for i in (blocks &* 4)..<width { out[i] = Self.rounded(boxSum(top, stride: source.stride, x: i &* 4, w: 4, h: fy), count, m) }
       } else {
         for b in 0..<blocks {
-          var acc = SIMD8<UInt16>()
-          var r = top + (b &* 16)
-          for _ in 0..<fy {
-            let w = unsafeBitCast(UnsafeRawPointer(r).loadUnaligned(as: SIMD16<UInt8>.self), to: SIMD8<UInt16>.self)
-            acc &+= (w & low16) &+ (w &>> 8)
-            r += source.stride
-          }
+          let acc = Self.pairSums(top + (b &* 16), rows: fy, stride: source.stride)
           let p = pairs + (b &* 8)
           for k in 0..<8 { p[k] = UInt32(acc[k]) }
         }
@@ -155,6 +142,21 @@ public final class AreaDownsampler {
         }
       }
     }
+  }
+
+  /// Sums of horizontal pixel pairs over `rows` rows of 16 columns from `top`: 8 lanes, each
+  /// two columns wide.
+  @inlinable @inline(__always)
+  static func pairSums(_ top: UnsafePointer<UInt8>, rows: Int, stride: Int) -> SIMD8<UInt16> {
+    let low16 = SIMD8<UInt16>(repeating: 0x00FF)
+    var acc = SIMD8<UInt16>()
+    var r = top
+    for _ in 0..<rows {
+      let w = unsafeBitCast(UnsafeRawPointer(r).loadUnaligned(as: SIMD16<UInt8>.self), to: SIMD8<UInt16>.self)
+      acc &+= (w & low16) &+ (w &>> 8)
+      r += stride
+    }
+    return acc
   }
 
   @inlinable @inline(__always)

@@ -102,9 +102,7 @@ public struct ChangeMap: Sendable {
     }
     var j = blocks &<< 4
     while j < width {
-      let x = pa.load(fromByteOffset: j, as: UInt8.self)
-      var d = x
-      if let pb { let z = pb.load(fromByteOffset: j, as: UInt8.self); d = x > z ? x &- z : z &- x }
+      let d = PixelDifference.difference(pa, pb, at: j)
       if d > threshold { counters.storeBytes(of: counters.load(fromByteOffset: j, as: UInt8.self) &+ 1, toByteOffset: j, as: UInt8.self) }
       j &+= 1
     }

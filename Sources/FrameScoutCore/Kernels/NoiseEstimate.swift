@@ -95,9 +95,7 @@ public struct NoiseEstimate: Hashable, Sendable {
         }
         var j = blocks &<< 4
         while j < width {
-          let x = pa.load(fromByteOffset: j, as: UInt8.self)
-          var d = x
-          if let pb { let z = pb.load(fromByteOffset: j, as: UInt8.self); d = x > z ? x &- z : z &- x }
+          let d = PixelDifference.difference(pa, pb, at: j)
           hist[Int(d)] &+= 1
           j &+= 1
         }

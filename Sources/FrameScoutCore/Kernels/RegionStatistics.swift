@@ -87,40 +87,9 @@ public struct RegionStatistics: Hashable, Sendable {
   /// normalised cross-correlation. Allocates nothing.
   @inlinable
   public static func dotProduct(_ a: GrayView, _ b: GrayView) -> Int {
-    PixelDifference.checkSameSize(a, b)
-    let width = a.width, blocks = width &>> 4
-    let low8 = SIMD8<UInt16>(repeating: 0xFF), low16 = SIMD4<UInt32>(repeating: 0xFFFF)
-    var total = 0
-    var acc = SIMD4<UInt32>()
-    var room = 4096         // 4 products ≤ 65,025 per lane per block: 4096 blocks < 2³²
-    for y in 0..<a.height {
-      let pa = UnsafeRawPointer(a.base + y &* a.stride), pb = UnsafeRawPointer(b.base + y &* b.stride)
-      var i = 0
-      while i < blocks {
-        let end = Swift.min(blocks, i &+ room)
-        room &-= end &- i
-        while i < end {
-          let o = i &<< 4
-          let x = unsafeBitCast(pa.loadUnaligned(fromByteOffset: o, as: SIMD16<UInt8>.self), to: SIMD8<UInt16>.self)
-          let z = unsafeBitCast(pb.loadUnaligned(fromByteOffset: o, as: SIMD16<UInt8>.self), to: SIMD8<UInt16>.self)
-          let pe = unsafeBitCast((x & low8) &* (z & low8), to: SIMD4<UInt32>.self)
-          let po = unsafeBitCast((x &>> 8) &* (z &>> 8), to: SIMD4<UInt32>.self)
-          acc &+= (pe & low16) &+ (pe &>> 16) &+ (po & low16) &+ (po &>> 16)
-          i &+= 1
-        }
-        if room == 0 {
-          for k in 0..<4 { total &+= Int(acc[k]) }
-          acc = SIMD4<UInt32>(); room = 4096
-        }
-      }
-      var j = blocks &<< 4
-      while j < width {
-        total &+= Int(pa.load(fromByteOffset: j, as: UInt8.self)) &* Int(pb.load(fromByteOffset: j, as: UInt8.self))
-        j &+= 1
-      }
-    }
-    for k in 0..<4 { total &+= Int(acc[k]) }
-    return total
+    var product = DotProduct()
+    PixelDifference.accumulate(a, b, into: &product)
+    return product.total
   }
 
   /// Scalar twin of `dotProduct(_:_:)`.
@@ -132,5 +101,26 @@ public struct RegionStatistics: Hashable, Sendable {
       for x in 0..<a.width { total += Int(ra[x]) * Int(rb[x]) }
     }
     return total
+  }
+}
+
+/// Σ a·b: 4 products ≤ 65,025 per lane per block, so 4096 blocks stay < 2³².
+@usableFromInline
+struct DotProduct: BlockPairAccumulator {
+  @usableFromInline static var room: Int { 4096 }
+  @usableFromInline var total = 0
+  @usableFromInline var lanes = SIMD4<UInt32>()
+  @inlinable init() {}
+  @inlinable @inline(__always) mutating func add(_ xb: SIMD16<UInt8>, _ zb: SIMD16<UInt8>) {
+    let low8 = SIMD8<UInt16>(repeating: 0xFF), low16 = SIMD4<UInt32>(repeating: 0xFFFF)
+    let x = unsafeBitCast(xb, to: SIMD8<UInt16>.self), z = unsafeBitCast(zb, to: SIMD8<UInt16>.self)
+    let pe = unsafeBitCast((x & low8) &* (z & low8), to: SIMD4<UInt32>.self)
+    let po = unsafeBitCast((x &>> 8) &* (z &>> 8), to: SIMD4<UInt32>.self)
+    lanes &+= (pe & low16) &+ (pe &>> 16) &+ (po & low16) &+ (po &>> 16)
+  }
+  @inlinable @inline(__always) mutating func add(_ x: UInt8, _ z: UInt8) { total &+= Int(x) &* Int(z) }
+  @inlinable @inline(__always) mutating func flush() {
+    for k in 0..<4 { total &+= Int(lanes[k]) }
+    lanes = SIMD4<UInt32>()
   }
 }
