@@ -33,7 +33,8 @@ public struct AuditJob: Sendable {
 
   /// Audits the files in order. A file that cannot be read is recorded in the report's
   /// `failures` and the others go on; an output that cannot be written stops the run.
-  public func run() throws -> AuditReport {
+  /// `each` sees every file's outcome as soon as it is known (a terminal prints as it goes).
+  public func run(each: ((AuditReport.Outcome) -> Void)? = nil) throws -> AuditReport {
     try validate()
     var decoding = fingerprint
     if frameMD5 != nil { decoding.md5 = true }
@@ -43,11 +44,14 @@ public struct AuditJob: Sendable {
       let audit: FileAudit
       do { audit = try FileAudit(path: path, settings: settings, fingerprint: decoding) } catch let e as MediaError {
         failures.append(e)
+        each?(.failed(e))
         continue
       }
       if let frameMD5 { try audit.writeFrameMD5(to: frameMD5) }
       if let signals { try audit.writeSignals(to: signals) }
-      entries.append(AuditReport.Entry(input: try InputRecord(fingerprinted: audit.stream), audit: audit))
+      let entry = AuditReport.Entry(input: try InputRecord(fingerprinted: audit.stream), audit: audit)
+      entries.append(entry)
+      each?(.audited(entry))
     }
     return AuditReport(settings: settings, analysisWidth: decoding.analysisWidth, frameMD5: frameMD5, entries: entries, failures: failures)
   }

@@ -11,6 +11,24 @@ public struct AuditReport: JobReport {
   public struct Entry: Sendable {
     public var input: InputRecord
     public var audit: FileAudit
+
+    /// A summary line, then a line per finding.
+    public var text: String {
+      let r = audit.result
+      let count = r.findings.isEmpty ? "no findings" : "\(r.findings.count) finding\(r.findings.count == 1 ? "" : "s")"
+      var out = "\(input.path): \(audit.stream.count) frames, \(count)" + (r.keyframeInterval.map { ", keyframe every \($0) frames" } ?? "") + "\n"
+      for f in r.findings {
+        let range = f.start.frame == f.end.frame ? "#\(f.start.frame)" : "#\(f.start.frame)-#\(f.end.frame)"
+        out += "  \(f.start.timecode)  \(range)  \(f.kind.rawValue)  confidence \(String(format: "%.2f", f.score))  \(f.message)\n"
+      }
+      return out
+    }
+  }
+
+  /// One file's outcome: audited, or not readable.
+  public enum Outcome: Sendable {
+    case audited(Entry)
+    case failed(MediaError)
   }
 
   public var settings: AuditSettings
@@ -37,19 +55,7 @@ public struct AuditReport: JobReport {
   }
 
   /// Per file a summary line, then a line per finding.
-  public func text(elapsed: Double?) -> String {
-    var out = ""
-    for e in entries {
-      let r = e.audit.result
-      let count = r.findings.isEmpty ? "no findings" : "\(r.findings.count) finding\(r.findings.count == 1 ? "" : "s")"
-      out += "\(e.input.path): \(e.audit.stream.count) frames, \(count)" + (r.keyframeInterval.map { ", keyframe every \($0) frames" } ?? "") + "\n"
-      for f in r.findings {
-        let range = f.start.frame == f.end.frame ? "#\(f.start.frame)" : "#\(f.start.frame)-#\(f.end.frame)"
-        out += "  \(f.start.timecode)  \(range)  \(f.kind.rawValue)  confidence \(String(format: "%.2f", f.score))  \(f.message)\n"
-      }
-    }
-    return out
-  }
+  public func text(elapsed: Double?) -> String { entries.map(\.text).joined() }
 }
 
 extension AuditFinding: ReportedFinding {

@@ -32,11 +32,18 @@ struct Audit: ParsableCommand {
     var fingerprint = FingerprintSettings()
     fingerprint.threads = threads
     fingerprint.open = input.open
-    let report = try AuditJob(files: files, fingerprint: fingerprint, frameMD5: framemd5, signals: signals).run()
-    // One file that cannot be read is the command's error (exit 2); of several, the others are reported.
+    let job = AuditJob(files: files, fingerprint: fingerprint, frameMD5: framemd5, signals: signals)
+    // Printed as each file is done. One file that cannot be read is the command's error
+    // (exit 2); of several, it is said and the others go on (exit 3, or 2 when none was read).
+    let report = try job.run { outcome in
+      switch outcome {
+      case .failed(let error) where files.count > 1: printError(error.description)
+      case .audited(let entry) where !json: print(entry.text, terminator: "")
+      default: break
+      }
+    }
     if files.count == 1, let failure = report.failures.first { throw failure }
-    for failure in report.failures { printError(failure.description) }
-    print(json ? report.json.serialized() : report.text(elapsed: nil), terminator: "")
+    if json { print(report.json.serialized(), terminator: "") }
     for w in report.warnings { printError("\(w.file): warning: \(w.message)") }
     if !report.failures.isEmpty { throw FailedInputs(code: report.failures.count == files.count ? Exit.input : Exit.partial) }
   }

@@ -19,7 +19,15 @@ final class AuditCompareJobTests: XCTestCase {
   /// itself as JSON (DESIGN.md's envelope) and text.
   func testAuditRecordsAFailedFileAndGoesOn() throws {
     let gap = try clip("passerby_gap.mp4")
-    let report = try AuditJob(files: [gap, "/nonexistent/x.mp4"]).run()
+    var outcomes: [String] = []
+    let report = try AuditJob(files: [gap, "/nonexistent/x.mp4"]).run { outcome in
+      switch outcome {
+      case .audited(let entry): outcomes.append("audited " + entry.input.path)
+      case .failed(let error): outcomes.append("failed " + error.file)
+      }
+    }
+    XCTAssertEqual(outcomes, ["audited " + gap, "failed /nonexistent/x.mp4"], "each file's outcome as it is known")
+    XCTAssertEqual(report.text(elapsed: nil), report.entries.map(\.text).joined())
     XCTAssertEqual(report.entries.map(\.input.path), [gap])
     XCTAssertEqual(report.failures.map(\.file), ["/nonexistent/x.mp4"])
     XCTAssertEqual(report.findings.map(\.kind), [.timestampGap])
