@@ -279,9 +279,12 @@ public final class BatchRunner: @unchecked Sendable {
       var fp = FingerprintSettings()
       fp.threads = settings.threads
       fp.open = open
-      let stream = try FingerprintStream.make(path: path, settings: fp)
-      let result = FrameAudit(settings: audit).audit(stream)
-      events += result.events.map { Self.event($0, engine: "audit") }
+      let result = try FileAudit(path: path, settings: audit, fingerprint: fp).result
+      for finding in result.findings {
+        guard case .object(var fields) = finding.json else { continue }
+        fields.insert(("engine", "audit"), at: 1)
+        events.append(.object(fields))
+      }
       for w in result.warnings where !warnings.contains(w) { warnings.append(w) }
     }
     let input = JSONValue.object([

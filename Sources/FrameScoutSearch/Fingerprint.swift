@@ -27,6 +27,10 @@ public struct FingerprintStream: Sendable {
 
   public let path: String
   public let info: StreamInfo
+  /// How the stream is timed and numbered (the decoder's, see `StreamClock`).
+  public let clock: StreamClock
+  /// Where the frame times came from: the clock's timing, or `assumed` once a stream
+  /// without timestamps proved to carry no timing information.
   public internal(set) var timingSource: TimingSource = .pts
   public internal(set) var warnings: [String] = []
   public internal(set) var damage: DamageReport? = nil
@@ -55,12 +59,10 @@ public struct FingerprintStream: Sendable {
 
   public var count: Int { time.count }
 
-  /// Nominal frame rate: the container's, else the median frame interval's, else 25.
-  public var frameRate: Double {
-    if let f = info.nominalFPS, f > 0, f < 1000 { return f }
-    if let d = medianInterval, d > 0 { return 1 / d }
-    return 25
-  }
+  /// Nominal frame rate: the clock's (the container's average rate, else the stream's
+  /// base rate, else the user's, else 25; streams without timestamps the user's first),
+  /// so audit, compare and every other command count this stream's frames alike.
+  public var frameRate: Double { clock.rate }
 
   /// Median of the positive intervals between consecutive frame times.
   public var medianInterval: Double? {
@@ -84,10 +86,14 @@ public struct FingerprintStream: Sendable {
   /// Distance between the grids of two frames of this stream.
   public func gridDistance(_ i: Int, _ j: Int) -> Float { gridDistance(i, self, j) }
 
-  public init(path: String, info: StreamInfo) {
+  public init(path: String, info: StreamInfo, clock: StreamClock) {
     self.path = path
     self.info = info
+    self.clock = clock
   }
+
+  /// Frame `k` as a time point (past the last frame: the last frame's time).
+  public func point(_ k: Int) -> TimePoint { TimePoint(frame: k, time: k < count ? time[k] : (time.last ?? 0)) }
 
   /// Decodes `path` once and fingerprints every frame. `onFrame`, if given, also sees each
   /// frame (after it was fingerprinted) during the same pass.
@@ -95,7 +101,7 @@ public struct FingerprintStream: Sendable {
                           onFrame: ((borrowing VideoFrame) throws -> Void)? = nil) throws -> FingerprintStream {
     let decoder = try VideoDecoder(path: path, options: DecodeOptions(open: settings.open, threads: settings.threads,
                                                                          analysisWidth: settings.analysisWidth))
-    var s = FingerprintStream(path: path, info: decoder.info)
+    var s = FingerprintStream(path: path, info: decoder.info, clock: decoder.clock)
     let expected = (decoder.info.declaredFrameCount ?? 0) + 16
     s.reserve(expected)
     let previous = PixelBuffer()

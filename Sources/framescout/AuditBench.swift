@@ -1,4 +1,5 @@
 import ArgumentParser
+import FrameScout
 import FrameScoutCore
 import FrameScoutMedia
 import FrameScoutSearch
@@ -38,7 +39,7 @@ struct AuditBench: ParsableCommand {
     for _ in 0..<max(1, `repeat`) {
       try time(0) { frames.0 = try bare(file) }
       try time(1) { frames.1 = try bare(copy) }
-      try time(2) { findings = FrameAudit().audit(try FingerprintStream.make(path: file, settings: fp)).events.count }
+      try time(2) { findings = try FileAudit(path: file, fingerprint: fp).result.findings.count }
       try time(3) {
         let a = try FingerprintStream.make(path: file, settings: fp), b = try FingerprintStream.make(path: copy, settings: fp)
         let t0 = DispatchTime.now().uptimeNanoseconds

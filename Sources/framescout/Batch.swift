@@ -96,12 +96,7 @@ struct Batch: ParsableCommand {
     if audit {
       let a = AuditSettings()
       settings.audit = a
-      parameters.append(("audit", .object([
-        ("gap_factor", .double(a.gapFactor)), ("irregular_tolerance", .double(a.irregularTolerance)),
-        ("variable_rate_fraction", .double(a.variableRateFraction)), ("minimum_motion", .double(Double(a.minimumMotion))),
-        ("duplicate_fraction", .double(Double(a.duplicateFraction))), ("discontinuity_minimum", .double(Double(a.discontinuityMinimum))),
-        ("discontinuity_ratio", .double(Double(a.discontinuityRatio))),
-      ])))
+      parameters.append(("audit", .object(a.parameters)))
       line += ["--audit"]
     }
     for g in include { line += ["--include", g] }

@@ -47,7 +47,7 @@ final class AuditTests: XCTestCase {
     var checked = 0
     for clip in clips {
       let t = try Fingerprints.truth(clip)
-      let events = try audit(clip).events
+      let events = try audit(clip).findings
       func found(_ kinds: [EventKind], at frame: Int, _ what: String) {
         let hit = events.contains { kinds.contains($0.kind) && abs($0.start.frame - frame) <= 1 }
         XCTAssertTrue(hit, "\(clip): \(what) at #\(frame) not found; got \(events.map { "\($0.kind.rawValue) #\($0.start.frame)" })")
@@ -58,7 +58,7 @@ final class AuditTests: XCTestCase {
         if d["timestamps"] as? String == "gap" {
           found([.timestampGap], at: frame, "timestamp gap")
           let gap = events.first { $0.kind == .timestampGap }
-          if case .integer(let missing)? = gap?.details.first(where: { $0.name == "missing_frames" })?.value {
+          if case .timestampGap(_, _, let missing, _)? = gap?.evidence {
             XCTAssertEqual(missing, d["count"] as? Int, "\(clip): missing frame count")
           } else { XCTFail("\(clip): no missing_frames") }
         } else {
@@ -100,7 +100,7 @@ final class AuditTests: XCTestCase {
                  "night_noise.mp4", "osd_clock.mp4", "frame_index.mp4", "mjpeg.avi", "passerby.ts",
                  "passerby_reencode.mp4", "passerby_small.mp4", "passerby_trim.mp4"] {
       let r = try audit(clip)
-      XCTAssertEqual(r.events.map { "\($0.kind.rawValue) #\($0.start.frame)" }, [], clip)
+      XCTAssertEqual(r.findings.map { "\($0.kind.rawValue) #\($0.start.frame)" }, [], clip)
       XCTAssertEqual(r.frames, try Fingerprints.truth(clip)["frames"] as? Int, clip)
       XCTAssertEqual(r.keyframeInterval, try Fingerprints.truth(clip)["keyframe_interval"] as? Int, clip)
     }
@@ -109,25 +109,26 @@ final class AuditTests: XCTestCase {
   /// The 30 fps copy (fps filter) repeats one source frame in six: while the person walks,
   /// the repeats show as one duplicate-frame event naming the pattern and its period.
   func testFrameRateConversionRepeatsAreOnePattern() throws {
-    let dups = try audit("passerby_30fps.mp4").events.filter { $0.kind == .duplicateFrame }
+    let dups = try audit("passerby_30fps.mp4").findings.filter { $0.kind == .duplicateFrame }
     XCTAssertEqual(dups.count, 1, "\(dups.map { "#\($0.start.frame)-#\($0.end.frame)" })")
     guard let e = dups.first else { return }
-    XCTAssertEqual(e.details.first { $0.name == "period" }?.value, .integer(6))
-    if case .integer(let repeats)? = e.details.first(where: { $0.name == "repeats" })?.value {
+    if case .frameRateConversion(let period, let repeats) = e.evidence {
+      XCTAssertEqual(period, 6)
       XCTAssertGreaterThanOrEqual(repeats, 10)
-    } else { XCTFail("no repeats") }
-    XCTAssertEqual(try audit("passerby_dup.mp4").events.filter { $0.kind == .duplicateFrame }.count, 2, "two runs stay two events")
+    } else { XCTFail("no frame-rate conversion pattern: \(e.evidence)") }
+    XCTAssertEqual(try audit("passerby_dup.mp4").findings.filter { $0.kind == .duplicateFrame }.count, 2, "two runs stay two events")
   }
 
   /// A pts gap is reported in the analyst's words, and a truncated file as damaged data.
   func testWordingAndDamage() throws {
-    let gap = try audit("passerby_gap.mp4").events.first { $0.kind == .timestampGap }
-    guard case .text(let message)? = gap?.details.first(where: { $0.name == "message" })?.value else { return XCTFail("no gap message") }
+    guard let message = try audit("passerby_gap.mp4").findings.first(where: { $0.kind == .timestampGap })?.message else {
+      return XCTFail("no gap message")
+    }
     XCTAssertTrue(message.hasPrefix("timestamp gap of 480 ms (12 frames at 25 fps)"), message)
-    let truncated = try audit("truncated.mp4").events
+    let truncated = try audit("truncated.mp4").findings
     XCTAssertTrue(truncated.contains { $0.kind == .corruptData })
-    for e in try audit("passerby_splice.mp4").events + (try audit("passerby_dup.mp4").events) {
-      guard case .text(let m)? = e.details.first(where: { $0.name == "message" })?.value else { continue }
+    for e in try audit("passerby_splice.mp4").findings + (try audit("passerby_dup.mp4").findings) {
+      let m = e.message
       XCTAssertFalse(m.lowercased().contains("tamper") || m.lowercased().contains("inserted"), m)
     }
   }

@@ -1,0 +1,94 @@
+import FrameScoutCore
+import FrameScoutMedia
+import FrameScoutSearch
+import Foundation
+
+/// What `AuditJob` found: per file read, its `inputs` entry and its audit; the files that
+/// could not be read, with their errors.
+public struct AuditReport: JobReport {
+  public static let command = "audit"
+
+  public struct Entry: Sendable {
+    public var input: InputRecord
+    public var audit: FileAudit
+
+    /// A summary line, then a line per finding.
+    public var text: String {
+      let r = audit.result
+      let count = r.findings.isEmpty ? "no findings" : "\(r.findings.count) finding\(r.findings.count == 1 ? "" : "s")"
+      var out = "\(input.path): \(audit.stream.count) frames, \(count)" + (r.keyframeInterval.map { ", keyframe every \($0) frames" } ?? "") + "\n"
+      for f in r.findings {
+        let range = f.start.frame == f.end.frame ? "#\(f.start.frame)" : "#\(f.start.frame)-#\(f.end.frame)"
+        out += "  \(f.start.timecode)  \(range)  \(f.kind.rawValue)  confidence \(String(format: "%.2f", f.score))  \(f.message)\n"
+      }
+      return out
+    }
+  }
+
+  /// One file's outcome: audited, or not readable.
+  public enum Outcome: Sendable {
+    case audited(Entry)
+    case failed(MediaError)
+  }
+
+  public var settings: AuditSettings
+  public var analysisWidth: Int
+  /// Where the framemd5 was written, if it was.
+  public var frameMD5: String?
+  public var entries: [Entry]
+  public var failures: [MediaError]
+
+  /// Every file's findings, file by file in frame order.
+  public var findings: [AuditFinding] { entries.flatMap { $0.audit.result.findings } }
+
+  public var warnings: [Warning] {
+    entries.flatMap { e in e.audit.result.warnings.map { Warning(file: e.input.path, message: $0) } }
+  }
+
+  /// The settings, then how the files were read.
+  public var parameters: [(String, JSONValue)] {
+    settings.parameters + [("analysis_width", .int(analysisWidth)), ("framemd5", .optional(frameMD5))]
+  }
+
+  public var json: JSONValue {
+    Self.document(parameters: parameters, inputs: entries.map(\.input), events: findings.map(\.json), warnings: warnings)
+  }
+
+  /// Per file a summary line, then a line per finding.
+  public func text(elapsed: Double?) -> String { entries.map(\.text).joined() }
+}
+
+extension AuditFinding: ReportedFinding {
+  /// DESIGN.md's event object: file, kind, start, end, score, message, then the evidence.
+  public var json: JSONValue {
+    .object([("file", .string(file)), ("kind", .string(kind.rawValue)), ("start", .timePoint(start)), ("end", .timePoint(end)),
+             ("score", .double(JSONValue.rounded(score, 4))), ("message", .string(message))] + evidence.fields)
+  }
+}
+
+extension AuditFinding.Evidence {
+  /// The evidence as JSON fields, in the order reports list them (numbers to 6 decimals).
+  var fields: [(String, JSONValue)] {
+    func number(_ v: Double) -> JSONValue { .double(JSONValue.rounded(v, 6)) }
+    switch self {
+    case .timestampStep(let interval): return [("interval_ms", number(interval))]
+    case .timestampGap(let previous, let interval, let missing, let change):
+      return [("previous_frame", .int(previous)), ("interval_ms", number(interval)), ("missing_frames", .int(missing)),
+              ("content_change", number(change))]
+    case .variableRate(let irregular): return [("irregular_intervals", .int(irregular))]
+    case .duplicate(let copyOf, let frames, let identical, let change, let changeBefore, let motionBefore, let motionAfter, let jump):
+      return [("copy_of", .int(copyOf)), ("frames", .int(frames)), ("bit_identical", .bool(identical)), ("change", number(change)),
+              ("change_before", number(changeBefore)), ("motion_before", number(motionBefore)),
+              ("motion_after", number(motionAfter)), ("jump_after", number(jump))]
+    case .frameRateConversion(let period, let repeats):
+      return [("period", .int(period)), ("repeats", .int(repeats)), ("frame_rate_conversion", .bool(true))]
+    case .discontinuity(let grid, let before, let after, let phash):
+      return [("grid_distance", number(grid)), ("change_before", number(before)), ("change_after", number(after)),
+              ("phash_distance", .int(phash))]
+    case .keyframeInterval(let before, let after): return [("interval_before", .int(before)), ("interval_after", .int(after))]
+    case .keyframeSize(let before, let after, let ratio):
+      return [("size_before", .int(before)), ("size_after", .int(after)), ("ratio", number(ratio))]
+    case .pictureFormat, .corruptFrames, .damage: return []
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import FrameScoutMedia
+import FrameScoutSearch
+import Foundation
+
+/// One file's audit: its fingerprints (one decode pass) and what `FrameAudit` found in
+/// them, with the two per-frame files the audit can write beside its report.
+public struct FileAudit: Sendable {
+  public let stream: FingerprintStream
+  public let result: AuditResult
+  public var path: String { stream.path }
+
+  /// Decodes `path` once and audits it.
+  public init(path: String, settings: AuditSettings = AuditSettings(), fingerprint: FingerprintSettings = FingerprintSettings()) throws {
+    try settings.validate()
+    stream = try FingerprintStream.make(path: path, settings: fingerprint)
+    result = FrameAudit(settings: settings).audit(stream)
+  }
+
+  /// FFmpeg's framemd5 text (`ffmpeg -i F -f framemd5 -`): a header, then per frame
+  /// `stream, dts, pts, duration, size, md5`, timestamps in the stream's time base. Nil
+  /// when the fingerprints hold no MD5s (`FingerprintSettings.md5`).
+  public var frameMD5: String? {
+    let s = stream
+    guard s.md5.count == s.count else { return nil }
+    var out = "#format: frame checksums\n#version: 2\n#hash: MD5\n#tb 0: \(s.info.timeBase)\n#media_type 0: video\n#codec_id 0: rawvideo\n"
+    if let f = s.formats.first { out += "#dimensions 0: \(f.width)x\(f.height)\n" }
+    out += "#stream#, dts,        pts, duration,     size, hash\n"
+    let origin = s.pts.compactMap { $0 }.first ?? 0
+    func pad(_ v: Int64, _ w: Int) -> String {
+      let t = String(v)
+      return String(repeating: " ", count: max(0, w - t.count)) + t
+    }
+    for k in 0..<s.count {
+      let t = s.pts[k].map { $0 - origin } ?? Int64(k)
+      let hex = s.md5[k].map { String(format: "%02x", $0) }.joined()
+      out += "0, \(pad(t, 10)), \(pad(t, 10)), \(pad(max(0, s.durationTicks[k]), 8)), \(pad(Int64(s.rawSize[k]), 8)), \(hex)\n"
+    }
+    return out
+  }
+
+  /// Writes `frameMD5` to `path` (atomically).
+  public func writeFrameMD5(to path: String) throws(MediaError) {
+    guard let text = frameMD5 else { throw MediaError(file: path, kind: .writeFailed, reason: "no frame MD5s were taken") }
+    try AtomicFile.write(Array(text.utf8), to: path)
+  }
+
+  /// The header of the signals CSV.
+  public static let signalsHeader =
+    "frame,time,pts,keyframe,corrupt,packet_size,change,grid_change,phash_distance,bit_identical_to_previous,brightness"
+
+  /// Frame `k`'s row of the signals CSV: what the audit looked at, so a reader can see why.
+  public func signalsRow(_ k: Int) -> String {
+    let s = stream
+    let g = k > 0 ? s.gridDistance(k, k - 1) : 0
+    let p = k > 0 ? (s.phash[k] ^ s.phash[k - 1]).nonzeroBitCount : 0
+    let same = k > 0 && s.contentHash[k] == s.contentHash[k - 1]
+    return "\(k),\(String(format: "%.6f", s.time[k])),\(s.pts[k].map(String.init) ?? ""),\(s.isKeyframe[k] ? 1 : 0),\(s.isCorrupt[k] ? 1 : 0),"
+      + "\(s.packetSize[k]),\(String(format: "%.4f", s.change[k])),\(String(format: "%.4f", g)),\(p),\(same ? 1 : 0),\(String(format: "%.2f", s.brightness[k]))"
+  }
+
+  /// Writes the per-frame signals behind the findings as CSV to `path`, one row a frame.
+  public func writeSignals(to path: String) throws(MediaError) {
+    let csv = try CSVWriter(path: path, header: Self.signalsHeader)
+    for k in 0..<stream.count { csv.line(signalsRow(k)) }
+    try csv.commit()
+  }
+}

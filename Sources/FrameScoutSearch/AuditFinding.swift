@@ -1,0 +1,78 @@
+import FrameScoutCore
+import FrameScoutMedia
+
+/// One observation of `FrameAudit`: where (frames and times of one file), how sure
+/// (`confidence`, 0…1), said in words (`message`, an observation, never a conclusion about
+/// intent), and the evidence the detector measured, named. The kind follows from the
+/// evidence.
+public struct AuditFinding: Finding, Hashable {
+  public var file: String
+  public var start: TimePoint
+  public var end: TimePoint
+  /// How sure the detector is, 0…1 (the finding's score in reports).
+  public var confidence: Double
+  public var message: String
+  public var evidence: Evidence
+
+  public init(file: String, start: TimePoint, end: TimePoint, confidence: Double, message: String, evidence: Evidence) {
+    self.file = file
+    self.start = start
+    self.end = end
+    self.confidence = confidence
+    self.message = message
+    self.evidence = evidence
+  }
+
+  public var kind: EventKind { evidence.kind }
+  public var score: Double { confidence }
+
+  /// What each detector measured. Distances and changes are the stream's signals (see
+  /// `FingerprintStream`): `change` in grey levels, grid distances in standard deviations
+  /// of the grid per cell.
+  public enum Evidence: Sendable, Hashable {
+    /// A repeated or backward timestamp: the interval to the previous frame (ms, at most 0).
+    case timestampStep(intervalMs: Double)
+    /// A frame interval longer than `gapFactor` nominal intervals before this frame.
+    case timestampGap(previousFrame: Int, intervalMs: Double, missingFrames: Int, contentChange: Double)
+    /// More irregular frame intervals than `variableRateFraction` of all of them.
+    case variableRate(irregularIntervals: Int)
+    /// A run of `frames` frames (nearly) identical to frame `copyOf` while the scene moves
+    /// before and after it: their largest change, the change and grid motion before the
+    /// run, the motion after it, and the grid jump to the frame after the run.
+    case duplicate(copyOf: Int, frames: Int, bitIdentical: Bool, change: Double, changeBefore: Double,
+                   motionBefore: Double, motionAfter: Double, jumpAfter: Double)
+    /// Single repeated frames at a steady spacing: the pattern of a frame-rate conversion.
+    case frameRateConversion(period: Int, repeats: Int)
+    /// A jump of the normalised grid much larger than the change around it, and the pHash
+    /// distance (bits) between the two frames.
+    case discontinuity(gridDistance: Double, changeBefore: Double, changeAfter: Double, phashDistance: Int)
+    /// The keyframe interval switches from one steady value to another (frames).
+    case keyframeInterval(before: Int, after: Int)
+    /// A lasting step in keyframe size: the medians of 3 keyframes before and after (bytes).
+    case keyframeSize(before: Int, after: Int, ratio: Double)
+    /// The picture size or pixel format changes.
+    case pictureFormat(width: Int, height: Int, pixelFormat: String)
+    /// A run of frames the decoder flagged as decoded with errors.
+    case corruptFrames(count: Int)
+    /// Packets rejected, read errors or a truncated file, over the whole stream.
+    case damage(DamageReport)
+
+    public var kind: EventKind {
+      switch self {
+      case .timestampStep, .variableRate: .irregularTimestamps
+      case .timestampGap: .timestampGap
+      case .duplicate, .frameRateConversion: .duplicateFrame
+      case .discontinuity: .discontinuity
+      case .keyframeInterval, .keyframeSize, .pictureFormat: .gopChange
+      case .corruptFrames, .damage: .corruptData
+      }
+    }
+  }
+}
+
+extension FingerprintStream {
+  /// A finding of this file from frame `a` to frame `b`.
+  func finding(_ a: Int, _ b: Int, confidence: Double, _ message: String, _ evidence: AuditFinding.Evidence) -> AuditFinding {
+    AuditFinding(file: path, start: point(a), end: point(b), confidence: confidence, message: message, evidence: evidence)
+  }
+}

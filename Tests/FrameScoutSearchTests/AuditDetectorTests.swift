@@ -1,0 +1,182 @@
+import FrameScoutCore
+import FrameScoutMedia
+@testable import FrameScoutSearch
+import XCTest
+
+/// The audit's detectors on fingerprint streams written by hand (the facts of a real clip,
+/// signals set frame by frame), and the driver as the sum of its detectors.
+final class AuditDetectorTests: XCTestCase {
+  /// `n` frames at 25 fps, a keyframe every 10, every picture signal flat: nothing to find.
+  func stream(_ n: Int) throws -> FingerprintStream {
+    let real = try Fingerprints.stream("passerby.mp4")
+    var s = FingerprintStream(path: "hand.mp4", info: real.info, clock: real.clock)
+    s.time = (0..<n).map { Double($0) / 25 }
+    s.pts = (0..<n).map { Int64($0) * 512 }
+    s.isKeyframe = (0..<n).map { $0 % 10 == 0 }
+    s.isCorrupt = Array(repeating: false, count: n)
+    s.packetSize = Array(repeating: 5000, count: n)
+    s.durationTicks = Array(repeating: 512, count: n)
+    s.phash = Array(repeating: 0, count: n)
+    s.contentHash = (0..<n).map { UInt64($0) }
+    s.grid = Array(repeating: 0, count: n * FingerprintStream.cells)
+    s.brightness = Array(repeating: 0, count: n)
+    s.change = Array(repeating: 0, count: n)
+    s.formats = [(0, 640, 360, "yuv420p")]
+    return s
+  }
+
+  func describe(_ findings: [AuditFinding]) -> [String] { findings.map { "\($0.kind.rawValue) #\($0.start.frame)-#\($0.end.frame)" } }
+
+  func testFlatStreamHasNoFindings() throws {
+    let r = FrameAudit().audit(try stream(200))
+    XCTAssertEqual(describe(r.findings), [])
+    XCTAssertEqual(r.keyframeInterval, 10)
+    XCTAssertEqual(r.nominalInterval ?? 0, 0.04, accuracy: 1e-12)
+  }
+
+  /// 12 frames missing before frame 50, frame 120 stamped with frame 119's time: the
+  /// timestamp detector finds both, and the driver reports exactly what it found.
+  func testTimestampGapAndRepeatAreTheDriversFindings() throws {
+    var s = try stream(200)
+    for k in 0..<200 { s.time[k] = Double(k + (k >= 50 ? 12 : 0) - (k >= 120 ? 1 : 0)) / 25 }
+    let (found, gapFrames) = TimestampCheck(settings: AuditSettings()).run(s, nominal: 0.04)
+    XCTAssertEqual(describe(found), ["timestamp-gap #50-#50", "irregular-timestamps #119-#120"])
+    XCTAssertEqual(gapFrames, [50])
+    XCTAssertEqual(found[0].message, "timestamp gap of 480 ms (12 frames at 25 fps) before frame 50")
+    guard case .timestampGap(let previous, let interval, let missing, _) = found[0].evidence else { return XCTFail("\(found[0].evidence)") }
+    XCTAssertEqual(previous, 49)
+    XCTAssertEqual(missing, 12)
+    XCTAssertEqual(interval, 520, accuracy: 1e-9)
+    XCTAssertEqual(found[1].message, "timestamp repeated: frame 120 has the same time as frame 119")
+    XCTAssertEqual(FrameAudit().audit(s).findings, found)
+  }
+
+  /// One interval in three 30 % long: a variable frame rate, said once for the whole run.
+  func testIrregularIntervalsAreAVariableRate() throws {
+    var s = try stream(100)
+    var t = 0.0
+    for k in 0..<100 { s.time[k] = t; t += k % 3 == 2 ? 0.052 : 0.04 }
+    let found = TimestampCheck(settings: AuditSettings()).run(s, nominal: 0.04).findings
+    XCTAssertEqual(describe(found), ["irregular-timestamps #3-#99"])
+    XCTAssertEqual(found.first?.evidence, .variableRate(irregularIntervals: 33))
+  }
+
+  /// A grid that moves every frame, with frames 60–64 repeating frame 59 exactly.
+  func testDuplicateRunInMotion() throws {
+    var s = try stream(120)
+    for k in 0..<120 {
+      for c in 0..<FingerprintStream.cells { s.grid[k * FingerprintStream.cells + c] = sin(Float(c) + Float(k) * 0.05) }
+      s.change[k] = k == 0 ? 0 : 0.5
+    }
+    for k in 60...64 {
+      for c in 0..<FingerprintStream.cells { s.grid[k * FingerprintStream.cells + c] = s.grid[59 * FingerprintStream.cells + c] }
+      s.change[k] = 0.01
+      s.contentHash[k] = s.contentHash[59]
+    }
+    let motion = s.layoutChange
+    let (found, runEnds) = DuplicateCheck(settings: AuditSettings()).run(s, motion: motion, skipping: [])
+    XCTAssertEqual(describe(found), ["duplicate-frame #60-#64"])
+    XCTAssertEqual(runEnds, [65])
+    XCTAssertEqual(found.first?.message, "5 frames identical to frame 59 (bit-identical)")
+    guard case .duplicate(let copyOf, let frames, let identical, _, _, _, _, _)? = found.first?.evidence else { return XCTFail() }
+    XCTAssertEqual([copyOf, frames], [59, 5])
+    XCTAssertTrue(identical)
+    // The jump back into motion after the run is a discontinuity on its own, but the run
+    // explains it: the driver reports the duplicates only.
+    let cuts = DiscontinuityCheck(settings: AuditSettings())
+    XCTAssertEqual(describe(cuts.run(s, motion: motion, skipping: [])), ["discontinuity #65-#65"])
+    XCTAssertEqual(describe(cuts.run(s, motion: motion, skipping: runEnds)), [])
+    XCTAssertEqual(FrameAudit().audit(s).findings, found)
+  }
+
+  /// Single repeats at a steady spacing become one pattern; scattered ones stay as they are.
+  func testSteadyRepeatsAreOneFrameRateConversion() throws {
+    let s = try stream(100)
+    func repeats(_ frames: [Int]) -> [AuditFinding] {
+      frames.map { s.finding($0, $0, confidence: 1, "", .duplicate(copyOf: $0 - 1, frames: 1, bitIdentical: true, change: 0,
+                                                                    changeBefore: 0.5, motionBefore: 0.03, motionAfter: 0.03, jumpAfter: 0.03)) }
+    }
+    let merged = FrameRateConversion.merge(repeats([6, 12, 18, 24, 30]), in: s)
+    XCTAssertEqual(describe(merged), ["duplicate-frame #6-#30"])
+    XCTAssertEqual(merged.first?.evidence, .frameRateConversion(period: 6, repeats: 5))
+    XCTAssertEqual(FrameRateConversion.merge(repeats([6, 13, 40, 41]), in: s), repeats([6, 13, 40, 41]))
+  }
+
+  /// Keyframes every 10 frames, then every 20 from frame 100, four times the size from
+  /// frame 120: an interval change and a size step; a new picture size at frame 30.
+  func testEncoderChanges() throws {
+    var s = try stream(300)
+    for k in 0..<300 { s.isKeyframe[k] = k < 100 ? k % 10 == 0 : k % 20 == 0 }
+    for k in stride(from: 120, to: 300, by: 20) { s.packetSize[k] = 20000 }
+    s.formats.append((30, 320, 180, "yuv420p"))
+    let (found, usual) = EncoderCheck().run(s)
+    XCTAssertEqual(usual, 10)
+    XCTAssertEqual(describe(found), ["gop-change #100-#120", "gop-change #100-#120", "gop-change #30-#30"])
+    XCTAssertEqual(found.map(\.evidence), [.keyframeInterval(before: 10, after: 20), .keyframeSize(before: 5000, after: 20000, ratio: 4),
+                                          .pictureFormat(width: 320, height: 180, pixelFormat: "yuv420p")])
+    XCTAssertEqual(found[0].message, "keyframe interval changes from 10 to 20 frames at frame 100")
+  }
+
+  func testDamage() throws {
+    var s = try stream(50)
+    for k in 40...42 { s.isCorrupt[k] = true }
+    var damage = DamageReport()
+    damage.truncated = true
+    s.damage = damage
+    let found = DamageCheck.run(s)
+    XCTAssertEqual(describe(found), ["corrupt-data #40-#42", "corrupt-data #49-#49"])
+    XCTAssertEqual(found.map(\.message), ["3 frames decoded with errors (damage concealed)", "the file ends early (truncated)"])
+    XCTAssertEqual(found.map(\.evidence), [.corruptFrames(count: 3), .damage(damage)])
+  }
+
+  /// Settings name themselves as the JSON does, in one block for audit and batch.
+  func testSettingsValidateAndDescribeThemselves() throws {
+    XCTAssertNoThrow(try AuditSettings().validate())
+    XCTAssertEqual(AuditSettings().parameters.map(\.0), ["gap_factor", "irregular_tolerance", "variable_rate_fraction", "minimum_motion",
+                                                          "duplicate_fraction", "discontinuity_minimum", "discontinuity_ratio"])
+    var bad = AuditSettings()
+    bad.gapFactor = 0.5
+    XCTAssertThrowsError(try bad.validate()) { XCTAssertEqual($0 as? SettingError, SettingError("gap_factor", "must be from 1 to 100")) }
+    bad = AuditSettings()
+    bad.duplicateFraction = .nan
+    XCTAssertThrowsError(try bad.validate()) { XCTAssertEqual(($0 as? SettingError)?.setting, "duplicate_fraction") }
+    XCTAssertNoThrow(try CompareSettings().validate())
+    XCTAssertEqual(CompareSettings().parameters.map(\.0), ["minimum_motion", "difference_minimum"])
+    var compare = CompareSettings()
+    compare.differenceMinimum = -1
+    XCTAssertThrowsError(try compare.validate()) { XCTAssertEqual(($0 as? SettingError)?.setting, "difference_minimum") }
+  }
+}
+
+/// Fingerprints number a raw stream on its clock: the user's rate when given.
+final class FingerprintClockTests: XCTestCase {
+  func testRawStreamIsCountedAtTheUsersRate() throws {
+    var settings = FingerprintSettings()
+    settings.open.fps = 30
+    let s = try FingerprintStream.make(path: try Fingerprints.path("parcel_taken.h264"), settings: settings)
+    XCTAssertEqual(s.timingSource, .user)
+    XCTAssertEqual(s.frameRate, 30)
+    XCTAssertEqual(s.time[30], 1, accuracy: 1e-9)
+    XCTAssertEqual(try Fingerprints.stream("parcel_taken.h264").frameRate, 25, "the demuxer's rate without --fps")
+    XCTAssertEqual(try Fingerprints.stream("passerby.mp4").frameRate, 25)
+    XCTAssertTrue(FrameAudit().audit(s).warnings.contains("no frame timestamps (user frame rate): timestamp checks skipped"))
+  }
+}
+
+/// The comparison's steps, run one by one, give the driver's answer.
+final class CompareStepTests: XCTestCase {
+  func testStepsGiveTheDriversAnswer() throws {
+    let a = try Fingerprints.stream("passerby.mp4"), b = try Fingerprints.stream("passerby_trim.mp4")
+    let driver = FootageComparison().compare(a, b)
+    let alignment = ComparisonAlignment(a, b, settings: CompareSettings())
+    guard let (fit, ambiguous) = alignment.align() else { return XCTFail("no alignment") }
+    XCTAssertEqual(fit.offset, 40)
+    XCTAssertEqual(fit.offset, driver.offsetFrames)
+    XCTAssertEqual(ambiguous, driver.ambiguous)
+    let pairing = ComparisonPairing(alignment, offset: fit.offset, threshold: CompareSettings().differenceMinimum)
+    XCTAssertEqual(pairing.overlapA, driver.overlapA?.frames)
+    XCTAssertEqual(pairing.overlapB, driver.overlapB?.frames)
+    XCTAssertEqual(driver.overlapA?.start, a.point(40))
+    XCTAssertEqual(driver.offsetSeconds, 1.6, accuracy: 1e-9)
+  }
+}
