@@ -4,7 +4,7 @@ import FrameScoutSearch
 import Foundation
 import XCTest
 
-/// The façade's `watch`: a library caller gets what the command line writes.
+/// The façade's `watch` and `find`: a library caller gets what the command line writes.
 final class WatchFindJobTests: XCTestCase {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   var dir: URL!
@@ -71,5 +71,23 @@ final class WatchFindJobTests: XCTestCase {
         XCTAssertTrue("\(error)".contains(words), "\(error)")
       }
     }
+  }
+
+  /// `FindJob` gives `find --json`'s bytes; the target's facts come before the settings.
+  func testFindJobWritesWhatTheCommandWrites() throws {
+    var job = FindJob(files: ["TestVideos/parcel_taken.mp4"], target: "Tests/Golden/parcel-target.png", settings: FindSettings())
+    XCTAssertEqual(try job.run().json.serialized(), try golden("find-parcel.json"))
+    job.matchColour = false
+    job.describesInputs = false
+    var report = try job.run()
+    XCTAssertEqual(report.parameters.prefix(3).map(\.0), ["target", "target_sha256", "target_size"])
+    XCTAssertEqual(report.settings.analysisWidth, 640)
+    XCTAssertNil(report.settings.targetColour)
+    XCTAssertEqual(report.matches.map { "\($0.start.frame)-\($0.end.frame) best #\($0.bestFrame) \($0.box)" }, ["0-165 best #0 392,146,56,44"])
+    let thumbs = dir.appendingPathComponent("t").path
+    try report.writeThumbnails(into: thumbs)
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: thumbs), ["parcel_taken-0-match.jpg"])
+    XCTAssertEqual(report.text(elapsed: nil), "00:00:00.000 - 00:00:06.600  #0-#165  score 1.00  box 392,146,56,44  best #0  TestVideos/parcel_taken.mp4\n    best: \(thumbs)/parcel_taken-0-match.jpg\n")
+    XCTAssertEqual(report.matches.first?.json.serialized().contains("\"box\": [392, 146, 56, 44],\n  \"thumbnails\": {\n    \"best\""), true)
   }
 }
