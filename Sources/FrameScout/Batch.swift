@@ -35,6 +35,43 @@ public struct BatchSettings: Sendable {
     self.out = out
   }
 
+  /// Checks the run before any file is touched: at least one folder, each a folder, the
+  /// output folder outside every evidence folder (evidence is never written to), at least
+  /// one engine, one job and one decoder thread.
+  public func validate() throws(SettingError) {
+    if roots.isEmpty { throw SettingError("folders", "must name at least one evidence folder") }
+    if jobs < 1 { throw SettingError("jobs", "must be 1 or more") }
+    if threads < 1 { throw SettingError("threads", "must be 1 or more") }
+    var isDir: ObjCBool = false
+    let outReal = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
+    for f in roots {
+      guard FileManager.default.fileExists(atPath: f, isDirectory: &isDir), isDir.boolValue else {
+        throw SettingError("folders", "\(f) is not a folder")
+      }
+      let real = URL(fileURLWithPath: f).standardizedFileURL.resolvingSymlinksInPath().path
+      if outReal == real || outReal.hasPrefix(real + "/") {
+        throw SettingError("out", "\(out) is inside the evidence folder \(f): evidence folders are never written to")
+      }
+    }
+  }
+
+  /// This run's shard from `i/n`, or from `n` and the environment of a Kubernetes Indexed
+  /// Job (JOB_COMPLETION_INDEX) or a Slurm job array (SLURM_ARRAY_TASK_ID minus
+  /// SLURM_ARRAY_TASK_MIN).
+  public static func shard(parsing text: String, environment: [String: String]) throws(SettingError) -> (index: Int, count: Int) {
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    if parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n { return (i, n) }
+    if parts.count == 1, let n = Int(parts[0]), n >= 1 {
+      if let v = environment["JOB_COMPLETION_INDEX"], let i = Int(v), i >= 0, i < n { return (i, n) }
+      if let v = environment["SLURM_ARRAY_TASK_ID"], let id = Int(v) {
+        let i = id - (environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0)
+        if i >= 0 && i < n { return (i, n) }
+      }
+      throw SettingError("shard", "\(n): no shard index: set JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID (0..\(n - 1)), or give `shard` i/\(n)")
+    }
+    throw SettingError("shard", "'\(text)' must be i/n with 0 <= i < n, or n")
+  }
+
   /// File name extensions taken as video (case-insensitive).
   public static let videoExtensions: Set<String> = [
     "mp4", "m4v", "mov", "mkv", "webm", "avi", "ts", "m2ts", "mts", "mpg", "mpeg", "vob", "dav", "h264", "264", "h265",

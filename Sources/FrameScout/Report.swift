@@ -44,6 +44,14 @@ public extension JobReport {
                   parameters: parameters, inputs: inputs.map(\.json), events: events,
                   warnings: warnings.map { (file: $0.file, message: $0.message) }, extra: extra)
   }
+
+  /// The envelope, for a command whose inputs say more than `InputRecord` (probe).
+  static func document(parameters: [(String, JSONValue)], inputs: [JSONValue], events: [JSONValue],
+                       extra: [(String, JSONValue)] = [], warnings: [Warning]) -> JSONValue {
+    Envelope.make(toolVersion: FrameScoutVersion.string, libraries: FFmpegLibraries.versions, command: command,
+                  parameters: parameters, inputs: inputs, events: events,
+                  warnings: warnings.map { (file: $0.file, message: $0.message) }, extra: extra)
+  }
 }
 
 /// DESIGN.md's `inputs` entry, built one way for every command: the file (path, SHA-256,

@@ -1,4 +1,5 @@
 import CFFmpeg
+import FrameScoutCore
 import Foundation
 
 /// How to open an input: which video stream, and overrides for files whose container
@@ -169,4 +170,17 @@ func looksLikeISOMedia(_ path: String) -> Bool {
 
 extension AVRational {
   var doubleValue: Double? { num > 0 && den > 0 ? Double(num) / Double(den) : nil }
+}
+
+extension OpenOptions {
+  /// Also a check: a stream index is 0 or more, a frame rate between 0 and 1000.
+  public func validate() throws(SettingError) {
+    if let stream, stream < 0 { throw SettingError("stream", "must be 0 or more") }
+    if let fps, !(fps > 0 && fps < 1000) { throw SettingError("fps", "must be between 0 and 1000") }
+  }
+
+  /// The JSON `parameters` of how inputs are opened (every command that opens video).
+  public var parameters: [(String, JSONValue)] {
+    [("stream", .optional(stream)), ("format", .optional(format)), ("fps", .optional(fps))]
+  }
 }

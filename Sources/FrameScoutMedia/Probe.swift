@@ -7,6 +7,8 @@ public struct ProbeResult: Sendable {
   public var bytes: Int
   public var sha256: String
   public var stream: StreamInfo
+  /// How the frames are numbered and timed (with the user's frame rate, if given).
+  public var clock: StreamClock
   public var packets: PacketScan
   /// Whether `packets` covers the whole file (`--count`) or only its start.
   public var counted: Bool
@@ -20,7 +22,8 @@ public struct ProbeResult: Sendable {
     let stream = decoder.info
     let scan = try PacketScan.scan(path: path, options: options, limit: count ? nil : samplePackets)
     let digest = try FileDigest.sha256(path: path)
-    return ProbeResult(path: path, bytes: digest.bytes, sha256: digest.hex, stream: stream, packets: scan, counted: count)
+    return ProbeResult(path: path, bytes: digest.bytes, sha256: digest.hex, stream: stream, clock: decoder.clock, packets: scan,
+                       counted: count)
   }
 
   /// Whether the packets carry timestamps (raw elementary streams do not).

@@ -305,12 +305,20 @@ public final class VideoDecoder {
     finished = false
   }
 
-  /// Goes back to the first byte of the file: the next `forEachFrame` decodes from the
-  /// start, whatever the demuxer's seeking support. The corresponding FFmpeg calls are
-  /// `avformat_seek_file(…, AVSEEK_FLAG_BYTE)` and `avcodec_flush_buffers`.
+  /// Goes back to the first frame: the next `forEachFrame` decodes from the start, whatever
+  /// the demuxer's seeking support. Streams without timestamps and MPEG-TS/PS (whose time
+  /// seeks bisect and can land past the start) go back to the first byte; the others seek
+  /// by time to the first frame (Matroska and AVI resynchronise after a byte seek at the
+  /// next cluster or chunk, which lost frame #0: found by the clock consistency test).
+  /// The corresponding FFmpeg calls are `avformat_seek_file(…, AVSEEK_FLAG_BYTE)` or
+  /// `av_seek_frame(…, AVSEEK_FLAG_BACKWARD)`, and `avcodec_flush_buffers`.
   public func rewind() throws(MediaError) {
-    var status = avformat_seek_file(input.format, -1, Int64.min, 0, 0, AVSEEK_FLAG_BYTE)
+    let name = String(cString: input.format.pointee.iformat.pointee.name)
+    let byBytes = input.containerHasNoTimestamps || name == "mpegts" || name == "mpeg"
+    var status: Int32 = -1
+    if byBytes { status = avformat_seek_file(input.format, -1, Int64.min, 0, 0, AVSEEK_FLAG_BYTE) }
     if status < 0 { status = av_seek_frame(input.format, input.streamIndex, originPts ?? 0, AVSEEK_FLAG_BACKWARD) }
+    if status < 0 && !byBytes { status = avformat_seek_file(input.format, -1, Int64.min, 0, 0, AVSEEK_FLAG_BYTE) }
     if status < 0 { throw MediaError(file: path, kind: .readFailed, "cannot go back to the start", code: status) }
     avcodec_flush_buffers(codec)
     nextIndex = 0

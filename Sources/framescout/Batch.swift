@@ -46,41 +46,25 @@ struct Batch: ParsableCommand {
     if folders.isEmpty { throw ValidationError("give at least one evidence folder") }
     if watch && roi == nil { throw ValidationError("--watch needs --roi") }
     if let roi { do { _ = try RegionSpec(parsing: roi) } catch { throw ValidationError("--roi: \(error)") } }
-    if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more") }
-    if threads < 1 { throw ValidationError("--threads must be 1 or more") }
     if let threshold, !(threshold > 0 && threshold <= 1) { throw ValidationError("--threshold must be more than 0 and at most 1") }
     for (name, text) in [("--hold", hold), ("--min-event", minEvent), ("--merge-gap", mergeGap)] where parseDuration(text) == nil {
       throw ValidationError("\(name) '\(text)' is not a duration")
     }
-    var isDir: ObjCBool = false
-    let outReal = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
-    for f in folders {
-      guard FileManager.default.fileExists(atPath: f, isDirectory: &isDir), isDir.boolValue else {
-        throw ValidationError("\(f) is not a folder")
-      }
-      let real = URL(fileURLWithPath: f).standardizedFileURL.resolvingSymlinksInPath().path
-      if outReal == real || outReal.hasPrefix(real + "/") {
-        throw ValidationError("--out \(out) is inside the evidence folder \(f): evidence folders are never written to")
-      }
+    var settings = BatchSettings(roots: folders, out: out)
+    settings.jobs = jobs ?? 1
+    settings.threads = threads
+    do {
+      try settings.validate()
+      _ = try shardSpec()
+    } catch {
+      throw error.setting == "folders" ? ValidationError(error.reason) : error.usage
     }
-    _ = try shardSpec()
   }
 
   /// (index, count) from --shard and the environment.
-  func shardSpec() throws -> (index: Int, count: Int)? {
+  func shardSpec() throws(SettingError) -> (index: Int, count: Int)? {
     guard let shard else { return nil }
-    let parts = shard.split(separator: "/", omittingEmptySubsequences: false)
-    if parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n { return (i, n) }
-    if parts.count == 1, let n = Int(parts[0]), n >= 1 {
-      let env = ProcessInfo.processInfo.environment
-      if let v = env["JOB_COMPLETION_INDEX"], let i = Int(v), i >= 0, i < n { return (i, n) }
-      if let v = env["SLURM_ARRAY_TASK_ID"], let id = Int(v) {
-        let i = id - (env["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0)
-        if i >= 0 && i < n { return (i, n) }
-      }
-      throw ValidationError("--shard \(n): no shard index: set JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID (0..\(n - 1)), or give --shard i/\(n)")
-    }
-    throw ValidationError("--shard '\(shard)' must be i/n with 0 <= i < n, or n")
+    return try BatchSettings.shard(parsing: shard, environment: ProcessInfo.processInfo.environment)
   }
 
   func run() throws {

@@ -54,7 +54,7 @@ struct DecodeBench: ParsableCommand {
               if let g = frame.gray { checksum &+= Int(g[g.width / 2, g.height / 2]) }   // keep the reduction observable
               return .next
             }
-            if k == 0 { duration = last + 1 / (decoder.info.nominalFPS ?? 25) }
+            if k == 0 { duration = last + decoder.clock.frameDuration }
             precondition(checksum >= 0)
             return frames
           }
@@ -81,30 +81,33 @@ struct DecodeBench: ParsableCommand {
       print(label.padding(toLength: 52, withPad: " ", startingAt: 0)
         + String(format: " wall %.3f  cpu %.3f", results[a].wall / results[b].wall, results[a].cpu / results[b].cpu))
     }
-    // The reduction alone, on a frame already in cache: what the kernel costs without the
-    // cache misses of reading a freshly decoded frame.
-    if let info = try? VideoDecoder(path: file, options: DecodeOptions(analysisWidth: nil)).info, info.width > 0, info.height > 0 {
-      let size = AreaDownsampler.size(forSourceWidth: info.width, sourceHeight: info.height, width: width)
-      let d = AreaDownsampler(sourceWidth: info.width, sourceHeight: info.height, width: size.width, height: size.height)
-      let src = GrayImage(width: info.width, height: info.height, fill: 77)
-      let dst = PixelBuffer()
-      dst.resize(width: size.width, height: size.height)
-      let reps = 300
-      var best = Double.infinity
-      for _ in 0..<3 {
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        src.withView { v in for _ in 0..<reps { d.downsample(v, into: dst.mutableView) } }
-        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e3 / Double(reps))
-      }
-      print(String(format: "reduction %dx%d -> %dx%d on a cached frame: %.1f us/frame (%@ path)", info.width, info.height,
-                   size.width, size.height, best, d.usesPairPath ? "SIMD pair" : "scalar"))
-    }
+    if let line = reductionLine() { print(line) }
     print("ratios")
     ratio(1, 0, "full + gray / bare loop (target <= 1.1)")
     ratio(3, 2, "keyframes + gray / bare keyframe loop")
     ratio(0, 4, "bare loop / ffmpeg -f null")
     ratio(2, 5, "bare keyframe loop / ffmpeg -skip_frame nokey")
     ratio(2, 0, "keyframe loop / full loop")
+  }
+
+  /// The reduction alone, on a frame already in cache: what the kernel costs without the
+  /// cache misses of reading a freshly decoded frame.
+  func reductionLine() -> String? {
+    guard let info = try? VideoDecoder(path: file, options: DecodeOptions(analysisWidth: nil)).info, info.width > 0, info.height > 0 else { return nil }
+    let size = AreaDownsampler.size(forSourceWidth: info.width, sourceHeight: info.height, width: width)
+    let d = AreaDownsampler(sourceWidth: info.width, sourceHeight: info.height, width: size.width, height: size.height)
+    let src = GrayImage(width: info.width, height: info.height, fill: 77)
+    let dst = PixelBuffer()
+    dst.resize(width: size.width, height: size.height)
+    let reps = 300
+    var best = Double.infinity
+    for _ in 0..<3 {
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      src.withView { v in for _ in 0..<reps { d.downsample(v, into: dst.mutableView) } }
+      best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e3 / Double(reps))
+    }
+    return String(format: "reduction %dx%d -> %dx%d on a cached frame: %.1f us/frame (%@ path)", info.width, info.height,
+                  size.width, size.height, best, d.usesPairPath ? "SIMD pair" : "scalar")
   }
 
   func measure(_ body: () throws -> Int) throws -> Timing {

@@ -114,40 +114,51 @@ struct CoreBench: ParsableCommand {
                  }),
         ]
 
-        print("FrameScoutCore kernels, \(w)x\(h) frame, fastest of \(`repeat`) batches of >= \(Int(minMs)) ms")
-        print("kernel".padding(toLength: 44, withPad: " ", startingAt: 0) + "  scalar us    SIMD us   ratio")
-        for k in kernels {
-          var best = (scalar: Double.infinity, simd: Double.infinity)
-          let scalarBatch = k.scalar.map { f in Self.calibrate(f, minMs: minMs) }
-          let simdBatch = Self.calibrate(k.simd, minMs: minMs)
-          for _ in 0..<`repeat` {
-            if let f = k.scalar, let n = scalarBatch {
-              let (t, c) = Self.time(f, n); best.scalar = min(best.scalar, t); checksum &+= c
-            }
-            let (t, c) = Self.time(k.simd, simdBatch); best.simd = min(best.simd, t); checksum &+= c
-          }
-          let scalarText = best.scalar.isFinite ? String(format: "%9.2f", best.scalar) : "        -"
-          let ratioText = best.scalar.isFinite ? String(format: "%6.1fx", best.scalar / best.simd) : "      -"
-          if k.name.hasPrefix("per-frame analysis") { analysisMicros = best.simd }
-          print(k.name.padding(toLength: 44, withPad: " ", startingAt: 0) + "  " + scalarText + "  " + String(format: "%9.2f", best.simd) + "  " + ratioText)
-        }
+        (checksum, analysisMicros) = measure(kernels)
       }
     }
     print("(checksum \(checksum & 0xFFFF); ratio = scalar / SIMD; the per-frame analysis reuses the signature code in both columns)")
-    if let file = decode {
-      // The bare decode loop (all cores, frames dropped): wall and CPU time per frame.
-      let decoder = try VideoDecoder(path: file, options: DecodeOptions(analysisWidth: nil))
-      let cpu0 = cpuSeconds(), t0 = DispatchTime.now().uptimeNanoseconds
-      var frames = 0
-      try decoder.forEachFrame { _ in frames += 1; return .next }
-      let wall = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e3 / Double(max(1, frames))
-      let cpu = (cpuSeconds() - cpu0) * 1e6 / Double(max(1, frames))
-      let info = decoder.info
-      print(String(format: "decoding one %dx%d %@ frame (bare loop, %d frames): %.0f us wall, %.0f us CPU", info.width, info.height,
-                   info.codec, frames, wall, cpu))
-      print(String(format: "per-frame analysis = %.1f%% of decoding one frame by wall time, %.1f%% by CPU time (target < 5%%)",
-                   100 * analysisMicros / wall, 100 * analysisMicros / cpu))
+    if let file = decode { try printDecodeShare(file, analysisMicros: analysisMicros) }
+  }
+
+  /// Each kernel's fastest batch, scalar and SIMD, printed as a table row; the checksum of
+  /// every call, and the per-frame analysis time (us).
+  func measure(_ kernels: [Kernel]) -> (checksum: Int, analysisMicros: Double) {
+    var checksum = 0, analysisMicros = Double.nan
+    print("FrameScoutCore kernels, \(width)x\(height) frame, fastest of \(`repeat`) batches of >= \(Int(minMs)) ms")
+    print("kernel".padding(toLength: 44, withPad: " ", startingAt: 0) + "  scalar us    SIMD us   ratio")
+    for k in kernels {
+      var best = (scalar: Double.infinity, simd: Double.infinity)
+      let scalarBatch = k.scalar.map { f in Self.calibrate(f, minMs: minMs) }
+      let simdBatch = Self.calibrate(k.simd, minMs: minMs)
+      for _ in 0..<`repeat` {
+        if let f = k.scalar, let n = scalarBatch {
+          let (t, c) = Self.time(f, n); best.scalar = min(best.scalar, t); checksum &+= c
+        }
+        let (t, c) = Self.time(k.simd, simdBatch); best.simd = min(best.simd, t); checksum &+= c
+      }
+      let scalarText = best.scalar.isFinite ? String(format: "%9.2f", best.scalar) : "        -"
+      let ratioText = best.scalar.isFinite ? String(format: "%6.1fx", best.scalar / best.simd) : "      -"
+      if k.name.hasPrefix("per-frame analysis") { analysisMicros = best.simd }
+      print(k.name.padding(toLength: 44, withPad: " ", startingAt: 0) + "  " + scalarText + "  " + String(format: "%9.2f", best.simd) + "  " + ratioText)
     }
+    return (checksum, analysisMicros)
+  }
+
+  /// The bare decode loop (all cores, frames dropped): wall and CPU time per frame, and the
+  /// per-frame analysis as a share of it.
+  func printDecodeShare(_ file: String, analysisMicros: Double) throws {
+    let decoder = try VideoDecoder(path: file, options: DecodeOptions(analysisWidth: nil))
+    let cpu0 = cpuSeconds(), t0 = DispatchTime.now().uptimeNanoseconds
+    var frames = 0
+    try decoder.forEachFrame { _ in frames += 1; return .next }
+    let wall = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e3 / Double(max(1, frames))
+    let cpu = (cpuSeconds() - cpu0) * 1e6 / Double(max(1, frames))
+    let info = decoder.info
+    print(String(format: "decoding one %dx%d %@ frame (bare loop, %d frames): %.0f us wall, %.0f us CPU", info.width, info.height,
+                 info.codec, frames, wall, cpu))
+    print(String(format: "per-frame analysis = %.1f%% of decoding one frame by wall time, %.1f%% by CPU time (target < 5%%)",
+                 100 * analysisMicros / wall, 100 * analysisMicros / cpu))
   }
 
   /// Calls per batch so that one batch lasts at least `minMs`.

@@ -6,10 +6,10 @@ import FrameScoutReport
 import FrameScoutSearch
 import Foundation
 
-/// Exit codes (DESIGN.md): 0 ran, 1 usage error, 2 an input could not be read,
-/// 3 some inputs failed in a batch.
+/// Exit codes (README): 0 ran, 1 usage error, 2 an input could not be read, 3 some inputs
+/// failed in a batch, 4 `check` found a regression.
 enum Exit {
-  static let ok: Int32 = 0, usage: Int32 = 1, input: Int32 = 2, partial: Int32 = 3
+  static let ok: Int32 = 0, usage: Int32 = 1, input: Int32 = 2, partial: Int32 = 3, regression: Int32 = 4
 }
 
 let toolVersion = FrameScoutVersion.string
@@ -79,8 +79,7 @@ struct InputOptions: ParsableArguments {
   var fps: Double?
 
   func validate() throws {
-    if let stream, stream < 0 { throw ValidationError("--stream must be 0 or more") }
-    if let fps, !(fps > 0 && fps < 1000) { throw ValidationError("--fps must be between 0 and 1000") }
+    do { try open.validate() } catch { throw error.usage }
   }
 
   var open: OpenOptions { OpenOptions(stream: stream, format: format, fps: fps) }

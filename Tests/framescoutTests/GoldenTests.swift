@@ -21,14 +21,7 @@ final class GoldenTests: XCTestCase {
     }
   }
 
-  var binary: URL {
-    let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                      Bundle.main.bundleURL, Bundle(for: Self.self).bundleURL.deletingLastPathComponent()]
-    for dir in candidates where FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("framescout").path) {
-      return dir.appendingPathComponent("framescout")
-    }
-    return candidates[0].appendingPathComponent("framescout")
-  }
+  var binary: URL { builtFramescout() }
 
   /// Runs one case in a fresh $OUT folder: its exit status and the bytes it is judged by.
   func run(_ c: Case) throws -> (status: Int32, output: Data) {
@@ -90,4 +83,14 @@ final class GoldenTests: XCTestCase {
     }
     if record { try (statuses.joined(separator: "\n") + "\n").write(to: statusFile, atomically: true, encoding: .utf8) }
   }
+}
+
+/// The framescout binary beside this test bundle.
+func builtFramescout() -> URL {
+  let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+                    Bundle.main.bundleURL, Bundle(for: GoldenTests.self).bundleURL.deletingLastPathComponent()]
+  for dir in candidates where FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("framescout").path) {
+    return dir.appendingPathComponent("framescout")
+  }
+  return candidates[0].appendingPathComponent("framescout")
 }
