@@ -267,13 +267,18 @@ public final class BatchRunner: @unchecked Sendable {
     }
     if var watch = settings.watch {
       watch.threads = settings.threads
-      let region = try watch.region.resolve(frameWidth: info.width, frameHeight: info.height)
-      let watcher = try RegionWatcher(paths: [path], settings: watch)
-      var result = try watcher.run()
-      try Thumbnails.watch(&result, paths: [path], dir: thumbsDir, region: region.bounds, open: open, name: { pos, role in
-        "\(id)-\(safeStem)-watch-\(pos.frame)-\(role).jpg" }, recorded: relative)
-      events += result.events.map { Self.event($0, engine: "watch") }
-      note(result.warnings)
+      var job = WatchJob(files: [path], settings: watch)
+      job.minimumRegionSide = 1     // a batch only ever asked that the region fits the frame
+      job.describesInputs = false   // the batch hashes its files itself
+      var report = try job.run()
+      try report.writeThumbnails(into: thumbsDir, name: { pos, role in "\(id)-\(safeStem)-watch-\(pos.frame)-\(role).jpg" },
+                                 recorded: relative)
+      events += report.changes.map { change in
+        guard case .object(var fields) = change.json else { return .null }
+        fields.insert(("engine", "watch"), at: 1)
+        return .object(fields)
+      }
+      note(report.warnings.map { ($0.file, $0.message) })
     }
     if let audit = settings.audit {
       var fp = FingerprintSettings()

@@ -1,215 +1,12 @@
 import FrameScoutCore
 import FrameScoutMedia
 
-/// Settings of `framescout find`.
-public struct FindSettings: Sendable {
-  /// Smallest NCC score (−1…1) that counts as the target being visible. Default 0.75.
-  public var minimumScore = 0.75
-  /// How far the matched window's brightness and contrast may be from the target's, as a
-  /// ratio (NCC alone ignores both, so a smooth dark target would match any gradient).
-  /// Default 2: from half to twice the target's mean and standard deviation.
-  public var appearanceRatio = 2.0
-  /// The target's mean colour; when set, a match must be of a similar colour (in frames
-  /// that have colour planes): within max(12, half the target's saturation) in U/V.
-  public var targetColour: Chroma?
-  /// Range of the object's size in the footage relative to the target picture's size.
-  public var scales: ClosedRange<Double> = 0.5...2.0
-  /// Sample every N-th frame; nil samples keyframes at least `keyframeSpacing` s apart.
-  public var every: Int?
-  public var keyframeSpacing = 1.0
-  /// Where to look, in source pixels (nil: the whole frame).
-  public var region: RegionSpec?
-  public var threads = 0
-  public var open = OpenOptions()
-  public init() {}
-}
-
-/// One place and size at which the target matched.
-public struct TargetMatch: Sendable, Hashable {
-  /// Box in source pixels.
-  public var box: PixelRect
-  /// Normalised cross-correlation, −1…1.
-  public var score: Double
-  /// Index into the finder's scales.
-  public var scale: Int
-}
-
-/// Looks for a reference picture (a crop of the stolen item, a vehicle) in frames:
-/// lighting-normalised cross-correlation of the target, resized to a ladder of scales,
-/// at every position of the analysis image (coarse grid, then refined to the pixel).
-/// Everything size-dependent is prepared once per frame geometry.
-public final class TargetSearch {
-  public let target: GrayImage
-  public let settings: FindSettings
-  /// Analysis image size and the source size it is reduced from.
-  public let width: Int, height: Int, sourceWidth: Int, sourceHeight: Int
-  /// Per scale: the relative size (object / target) and the matcher of the resized target.
-  public private(set) var scaleFactors: [Double] = []
-  var matchers: [TemplateMatcher] = []
-  var integral: IntegralImage
-  /// Best match per scale in the current frame (reused storage).
-  var candidates: [TargetMatch?] = []
-  /// The current frame's colour planes during a search (nil: no colour gate).
-  var colour: ChromaPlanes?
-  /// Search rectangle in analysis pixels.
-  let search: PixelRect
-
-  /// The analysis width for a target: wide enough that the smallest scaled target keeps
-  /// at least 16 pixels on its short side (smaller templates correlate with chance
-  /// texture), at least 320, at most the source width.
-  public static func analysisWidth(target: GrayImage, sourceWidth: Int, scales: ClosedRange<Double>) -> Int {
-    let short = Double(min(target.width, target.height)) * scales.lowerBound
-    let needed = max(320, Int((Double(sourceWidth) * 16 / max(1, short)).rounded(.up)))
-    // An integer reduction factor keeps boxes aligned (and the SIMD downsampling path).
-    let factor = max(1, sourceWidth / needed)
-    return sourceWidth / factor
-  }
-
-  public init(target: GrayImage, settings: FindSettings, sourceWidth: Int, sourceHeight: Int, width: Int, height: Int, region: Region?) {
-    self.target = target
-    self.settings = settings
-    self.sourceWidth = sourceWidth
-    self.sourceHeight = sourceHeight
-    self.width = width
-    self.height = height
-    integral = IntegralImage(width: width, height: height)
-    search = region?.scaledBounds(sourceWidth: sourceWidth, sourceHeight: sourceHeight, width: width, height: height)
-      ?? PixelRect(x: 0, y: 0, width: width, height: height)
-    let toAnalysis = Double(width) / Double(sourceWidth)
-    // Scales 2^(1/4) apart: NCC tolerates about ±10 % of size mismatch.
-    var k = settings.scales.lowerBound
-    while k <= settings.scales.upperBound * 1.0001 {
-      let w = Int((Double(target.width) * k * toAnalysis).rounded()), h = Int((Double(target.height) * k * toAnalysis).rounded())
-      if w >= 8 && h >= 8 && w <= search.width && h <= search.height {
-        let resized = target.withView { Self.resize($0, width: w, height: h) }
-        let matcher = resized.withView { TemplateMatcher(template: $0) }
-        if matcher.statistics.variance > 1 {
-          scaleFactors.append(k)
-          matchers.append(matcher)
-        }
-      }
-      k *= 1.189_207_115
-    }
-    candidates = [TargetMatch?](repeating: nil, count: matchers.count)
-  }
-
-  /// Best match of the target in an analysis image, over every scale, or nil when no
-  /// scale fits. Allocates nothing.
-  public func bestMatch(in image: GrayView, colour: ChromaPlanes? = nil) -> TargetMatch? {
-    integral.compute(image)
-    self.colour = colour
-    var best: TargetMatch? = nil
-    for s in candidates.indices { candidates[s] = nil }
-    for (s, m) in matchers.enumerated() {
-      let step = max(1, min(m.width, m.height) / 8)
-      var (x, y, score) = scan(m, image, search, step: step)
-      if step > 1 && score > -2 {
-        let x0 = max(search.x, x - step), y0 = max(search.y, y - step)
-        let x1 = min(search.x + search.width, x + step + m.width), y1 = min(search.y + search.height, y + step + m.height)
-        let refined = scan(m, image, PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), step: 1)
-        if refined.score > score { (x, y, score) = refined }
-      }
-      candidates[s] = TargetMatch(box: sourceBox(x: x, y: y, w: m.width, h: m.height), score: score, scale: s)
-    }
-    // A small template fits part of a plain object almost as well as the right size fits
-    // all of it: of the scales within 0.03 of the best score, take the largest.
-    var top = -3.0
-    for c in candidates { if let c, c.score > top { top = c.score } }
-    guard top > -2 else { return nil }
-    for s in candidates.indices.reversed() {
-      if let c = candidates[s], c.score >= top - 0.03 { best = c; break }
-    }
-    return best
-  }
-
-  /// Score of the target at one scale near a known source box (for boundary refinement).
-  public func match(in image: GrayView, near box: PixelRect, scale s: Int, colour: ChromaPlanes? = nil) -> TargetMatch {
-    integral.compute(image)
-    self.colour = colour
-    let m = matchers[s]
-    let sx = Double(width) / Double(sourceWidth), sy = Double(height) / Double(sourceHeight)
-    let cx = Int(Double(box.x) * sx), cy = Int(Double(box.y) * sy)
-    let x0 = max(search.x, cx - m.width / 2), y0 = max(search.y, cy - m.height / 2)
-    let x1 = min(search.x + search.width, cx + m.width + m.width / 2), y1 = min(search.y + search.height, cy + m.height + m.height / 2)
-    guard x1 - x0 >= m.width, y1 - y0 >= m.height else { return TargetMatch(box: box, score: -1, scale: s) }
-    let r = scan(m, image, PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), step: 1)
-    return TargetMatch(box: sourceBox(x: r.x, y: r.y, w: m.width, h: m.height), score: r.score, scale: s)
-  }
-
-  /// The best window of `search` for matcher `m`, stepping `step` pixels. Windows whose
-  /// brightness or contrast is more than `appearanceRatio` from the target's are skipped
-  /// before any correlation is computed (their statistics come from the integral image).
-  /// Score −2 when every window was skipped.
-  func scan(_ m: TemplateMatcher, _ image: GrayView, _ search: PixelRect, step: Int) -> (x: Int, y: Int, score: Double) {
-    var best = (x: search.x, y: search.y, score: -2.0)
-    let ratio = settings.appearanceRatio
-    let mean = m.statistics.mean, deviation = m.statistics.standardDeviation
-    let meanLow = mean / ratio - 8, meanHigh = mean * ratio + 8
-    let devLow = deviation / ratio - 2, devHigh = deviation * ratio + 2
-    m.template.withView { t in
-      var y = search.y
-      while y + m.height <= search.y + search.height {
-        var x = search.x
-        while x + m.width <= search.x + search.width {
-          let r = PixelRect(x: x, y: y, width: m.width, height: m.height)
-          let w = integral.statistics(in: r)
-          let wm = w.mean, wd = w.standardDeviation
-          if wm >= meanLow && wm <= meanHigh && wd >= devLow && wd <= devHigh {
-            let score = m.score(dot: RegionStatistics.dotProduct(t, image.cropped(to: r)), window: w)
-            // The colour is checked only for a window that would become the best hit.
-            if score > best.score && (score < settings.minimumScore || colourMatches(r)) { best = (x, y, score) }
-          }
-          x += step
-        }
-        y += step
-      }
-    }
-    return best
-  }
-
-  func colourMatches(_ analysisRect: PixelRect) -> Bool {
-    guard let target = settings.targetColour, let planes = colour else { return true }
-    let c = planes.mean(in: sourceBox(x: analysisRect.x, y: analysisRect.y, w: analysisRect.width, h: analysisRect.height))
-    return c.distance(to: target) <= max(12, target.saturation / 2)
-  }
-
-  func sourceBox(x: Int, y: Int, w: Int, h: Int) -> PixelRect {
-    let sx = Double(sourceWidth) / Double(width), sy = Double(sourceHeight) / Double(height)
-    return PixelRect(x: Int((Double(x) * sx).rounded()), y: Int((Double(y) * sy).rounded()),
-                     width: Int((Double(w) * sx).rounded()), height: Int((Double(h) * sy).rounded()))
-  }
-
-  /// Resizes a picture: area average when shrinking, bilinear when enlarging.
-  static func resize(_ src: GrayView, width: Int, height: Int) -> GrayImage {
-    if width <= src.width && height <= src.height {
-      var out = GrayImage(width: width, height: height)
-      let d = AreaDownsampler(sourceWidth: src.width, sourceHeight: src.height, width: width, height: height)
-      out.withMutableView { d.downsample(src, into: $0) }
-      return out
-    }
-    var out = GrayImage(width: width, height: height)
-    for y in 0..<height {
-      let fy = max(0, min(Double(src.height - 1), (Double(y) + 0.5) * Double(src.height) / Double(height) - 0.5))
-      let y0 = Int(fy), y1 = min(src.height - 1, y0 + 1), wy = fy - Double(y0)
-      for x in 0..<width {
-        let fx = max(0, min(Double(src.width - 1), (Double(x) + 0.5) * Double(src.width) / Double(width) - 0.5))
-        let x0 = Int(fx), x1 = min(src.width - 1, x0 + 1), wx = fx - Double(x0)
-        let top = Double(src[x0, y0]) * (1 - wx) + Double(src[x1, y0]) * wx
-        let bottom = Double(src[x0, y1]) * (1 - wx) + Double(src[x1, y1]) * wx
-        out[x, y] = UInt8(max(0, min(255, (top * (1 - wy) + bottom * wy).rounded())))
-      }
-    }
-    return out
-  }
-}
-
 /// What `ObjectFinder.run` found.
 public struct FindResult: Sendable {
-  public var events: [Event] = []
-  /// Per event, the best frame (for thumbnails): file index, frame, box.
-  public var best: [(file: Int, frame: Int, box: PixelRect)] = []
+  public var matches: [Match] = []
   public var framesSampled = 0
   public var framesRefined = 0
+  /// Seconds of footage searched (all files).
   public var duration = 0.0
   public var warnings: [(file: String, message: String)] = []
 }
@@ -227,19 +24,25 @@ public final class ObjectFinder {
   var searchers: [String: TargetSearch] = [:]
   var result = FindResult()
 
-  public init(paths: [String], target: GrayImage, settings: FindSettings) throws {
+  public convenience init(paths: [String], target: GrayImage, settings: FindSettings) throws {
+    try self.init(timeline: Timeline(paths: paths, options: settings.open), target: target, settings: settings)
+  }
+
+  /// Searches the files of an opened timeline. A region outside the first file's frame, or
+  /// a target larger than that frame, is a `SettingError` (`roi`, `target`).
+  public init(timeline: Timeline, target: GrayImage, settings: FindSettings) throws {
     self.settings = settings
     self.target = target
-    timeline = try Timeline(paths: paths, options: settings.open)
+    self.timeline = timeline
     let first = timeline.entries[0].info
     if let spec = settings.region {
-      do { region = try spec.resolve(frameWidth: first.width, frameHeight: first.height) }
-      catch { throw MediaError(file: paths[0], kind: .outOfRange, reason: "--roi: \(error)") }
+      region = try spec.resolve(frameWidth: first.width, frameHeight: first.height, minimum: 0, setting: "roi")
     } else { region = nil }
     if target.width > first.width || target.height > first.height {
-      throw MediaError(file: paths[0], kind: .outOfRange, reason: "the target (\(target.width)x\(target.height)) is larger than the \(first.width)x\(first.height) frame")
+      throw SettingError("target", "picture (\(target.width)x\(target.height)) is larger than the \(first.width)x\(first.height) frame")
     }
-    analysisWidth = TargetSearch.analysisWidth(target: target, sourceWidth: first.width, scales: settings.scales)
+    analysisWidth = settings.analysisWidth
+      ?? TargetSearch.analysisWidth(target: target, sourceWidth: first.width, scales: settings.scales)
   }
 
   public var entries: [Timeline.Entry] { timeline.entries }
@@ -268,8 +71,23 @@ public final class ObjectFinder {
       keyframeSpacing: keyframes ? settings.keyframeSpacing : nil))
   }
 
+  /// Sparse samples of one file, then each run of consecutive hits refined at both ends
+  /// into one match.
   func search(file: Int) throws {
-    // 1. Sparse samples.
+    let (samples, frameCount) = try sample(file: file)
+    var k = 0
+    while k < samples.count {
+      guard samples[k].match != nil else { k += 1; continue }
+      var j = k
+      while j + 1 < samples.count && samples[j + 1].match != nil { j += 1 }
+      result.matches.append(try match(file: file, samples: samples, run: k...j, frameCount: frameCount))
+      k = j + 1
+    }
+  }
+
+  /// 1. Sparse samples: the best hit of each sampled frame (nil: no hit). Also returns the
+  /// frames in the file (the last frame seen + 1, or the packets read if more).
+  func sample(file: Int) throws -> (samples: [Sample], frameCount: Int) {
     var samples: [Sample] = []
     let d = try decoder(file, sparse: true)
     var lastFrame = Sample(frame: 0, time: 0, match: nil)
@@ -283,27 +101,22 @@ public final class ObjectFinder {
       return .next
     }
     noteDamage(d, file: file)
-    let frameCount = d.packetsRead
-    // 2. Runs of hits, each refined at both ends.
-    var k = 0
-    while k < samples.count {
-      guard samples[k].match != nil else { k += 1; continue }
-      var j = k
-      while j + 1 < samples.count && samples[j + 1].match != nil { j += 1 }
-      let bestIndex = (k...j).max { samples[$0].match!.score < samples[$1].match!.score }!
-      var best = (frame: samples[bestIndex].frame, time: samples[bestIndex].time, match: samples[bestIndex].match!)
-      let before = k > 0 ? samples[k - 1].frame : -1
-      let after = j + 1 < samples.count ? samples[j + 1].frame : max(lastFrame.frame + 1, frameCount)
-      let start = try refine(file: file, from: before + 1, to: samples[k].frame, near: samples[k].match!, rising: true, best: &best)
-      let end = try refine(file: file, from: samples[j].frame, to: after - 1, near: samples[j].match!, rising: false, best: &best)
-      let entry = timeline.entries[file]
-      result.events.append(Event(
-        file: entry.path, kind: .match, start: start, end: end, score: best.match.score, region: region?.bounds, box: best.match.box,
-        details: [("best_frame", .integer(best.frame)), ("best_time", .number(best.time)),
-                  ("scale", .number(searcherScale(best.match))), ("timeline_start", .number(entry.offset + start.time))]))
-      result.best.append((file, best.frame, best.match.box))
-      k = j + 1
-    }
+    return (samples, max(lastFrame.frame + 1, d.packetsRead))
+  }
+
+  /// 2. One run of hits `samples[run]`, its start and end refined frame by frame.
+  func match(file: Int, samples: [Sample], run: ClosedRange<Int>, frameCount: Int) throws -> Match {
+    let (k, j) = (run.lowerBound, run.upperBound)
+    let bestIndex = run.max { samples[$0].match!.score < samples[$1].match!.score }!
+    var best = (frame: samples[bestIndex].frame, time: samples[bestIndex].time, match: samples[bestIndex].match!)
+    let before = k > 0 ? samples[k - 1].frame : -1
+    let after = j + 1 < samples.count ? samples[j + 1].frame : frameCount
+    let start = try refine(file: file, from: before + 1, to: samples[k].frame, near: samples[k].match!, rising: true, best: &best)
+    let end = try refine(file: file, from: samples[j].frame, to: after - 1, near: samples[j].match!, rising: false, best: &best)
+    let entry = timeline.entries[file]
+    return Match(file: entry.path, start: start, end: end, bestFrame: best.frame, bestTime: best.time, box: best.match.box,
+                 score: best.match.score, scale: searcherScale(best.match), timelineStart: entry.offset + start.time,
+                 region: region?.bounds)
   }
 
   /// A match counts when its score reaches `minimumScore` plus half the score's standard
@@ -325,8 +138,7 @@ public final class ObjectFinder {
               best: inout (frame: Int, time: Double, match: TargetMatch)) throws -> TimePoint {
     guard from <= to else { return timePoint(file: file, frame: rising ? to : from) }
     let d = try decoder(file, sparse: false)
-    let fps = timeline.entries[file].info.nominalFPS ?? 25
-    if from > 0 { try d.seek(toKeyframeAtOrBefore: Double(from) / fps) }
+    if from > 0 { try d.seek(toKeyframeAtOrBefore: timeline.entries[file].clock.seconds(ofFrame: from)) }
     var edge: TimePoint? = nil
     var lastHit: TimePoint? = nil
     try d.forEachFrame { frame in
@@ -345,10 +157,9 @@ public final class ObjectFinder {
     return lastHit ?? timePoint(file: file, frame: from)
   }
 
-  /// A frame's time from the nominal rate, when the frame itself was not decoded.
+  /// A frame's time on the file's clock, when the frame itself was not decoded.
   func timePoint(file: Int, frame: Int) -> TimePoint {
-    let fps = timeline.entries[file].info.nominalFPS ?? 25
-    return TimePoint(frame: frame, time: Double(frame) / fps)
+    TimePoint(frame: frame, time: timeline.entries[file].clock.seconds(ofFrame: frame))
   }
 
   func noteDamage(_ d: VideoDecoder, file: Int) {

@@ -58,11 +58,11 @@ final class FindTests: XCTestCase {
 
   /// Checks the ranges found against the truth (frames, 0.5 s = 12 frames at 25 fps) and the box.
   func assertRanges(_ r: FindResult, _ expected: [(Int, Int)], box: [Int], tolerance: Int = 12, _ label: String) {
-    XCTAssertEqual(r.events.count, expected.count, "\(label): \(r.events.map { "#\($0.start.frame)-#\($0.end.frame)" })")
-    for (e, (a, b)) in zip(r.events, expected) {
+    XCTAssertEqual(r.matches.count, expected.count, "\(label): \(r.matches.map { "#\($0.start.frame)-#\($0.end.frame)" })")
+    for (e, (a, b)) in zip(r.matches, expected) {
       XCTAssertLessThanOrEqual(abs(e.start.frame - a), tolerance, "\(label): start #\(e.start.frame), truth #\(a)")
       XCTAssertLessThanOrEqual(abs(e.end.frame - b), tolerance, "\(label): end #\(e.end.frame), truth #\(b)")
-      XCTAssertGreaterThanOrEqual(iou(e.box!, box), 0.5, "\(label): box \(e.box!) vs truth \(box)")
+      XCTAssertGreaterThanOrEqual(iou(e.box, box), 0.5, "\(label): box \(e.box) vs truth \(box)")
     }
   }
 
@@ -74,7 +74,7 @@ final class FindTests: XCTestCase {
     for other in ["parcel_taken.mp4", "passerby.mp4", "static.mkv", "night_noise.mp4", "osd_clock.mp4",
                   "light_switch.mp4", "lighting_gradual.mp4"] {
       let r = try find(target, in: [try clip(other)])
-      XCTAssertTrue(r.events.isEmpty, "bag reported in \(other): \(r.events.map { "#\($0.start.frame) \($0.box!) \($0.score)" })")
+      XCTAssertTrue(r.matches.isEmpty, "bag reported in \(other): \(r.matches.map { "#\($0.start.frame) \($0.box) \($0.score)" })")
     }
   }
 
@@ -95,10 +95,10 @@ final class FindTests: XCTestCase {
     // A 16×16 piece of the parcel (its top-left corner) from another clip.
     let target = try crop("passerby.mp4", frame: 30, [386, 140, 16, 16])
     let r = try find(target, in: [try clip("parcel_taken.mp4")])
-    XCTAssertEqual(r.events.count, 1, "\(r.events.map { "#\($0.start.frame)-#\($0.end.frame) \($0.box!)" })")
-    if let e = r.events.first {
+    XCTAssertEqual(r.matches.count, 1, "\(r.matches.map { "#\($0.start.frame)-#\($0.end.frame) \($0.box)" })")
+    if let e = r.matches.first {
       XCTAssertLessThanOrEqual(e.start.frame, 12)
-      XCTAssertGreaterThanOrEqual(iou(e.box!, [386, 140, 16, 16]), 0.5, "\(e.box!)")
+      XCTAssertGreaterThanOrEqual(iou(e.box, [386, 140, 16, 16]), 0.5, "\(e.box)")
       XCTAssertLessThanOrEqual(abs(e.end.frame - 165), 12)
     }
   }
@@ -108,8 +108,41 @@ final class FindTests: XCTestCase {
     let box = [240, 100, 320, 180]
     let target = try crop("passerby.mp4", frame: 10, box)
     let r = try find(target, in: [try clip("parcel_taken.mp4")])
-    XCTAssertFalse(r.events.isEmpty)
-    XCTAssertEqual(r.events.first?.start.frame, 0)
-    for e in r.events { XCTAssertGreaterThanOrEqual(iou(e.box!, box), 0.5, "\(e.box!)") }
+    XCTAssertFalse(r.matches.isEmpty)
+    XCTAssertEqual(r.matches.first?.start.frame, 0)
+    for e in r.matches { XCTAssertGreaterThanOrEqual(iou(e.box, box), 0.5, "\(e.box)") }
+  }
+}
+
+/// `find`'s settings check and describe themselves.
+final class FindSettingsTests: XCTestCase {
+  func testFindSettingsCheckThemselves() {
+    let s = FindSettings()
+    XCTAssertNoThrow(try s.validate())
+    func rejected(_ change: (inout FindSettings) -> Void) -> SettingError? {
+      var t = s
+      change(&t)
+      do { try t.validate() } catch { return error }
+      return nil
+    }
+    XCTAssertEqual(rejected { $0.minimumScore = 1 }, SettingError("min_score", "must be between 0 and 1"))
+    XCTAssertEqual(rejected { $0.scales = 0...2 }?.setting, "scales")
+    XCTAssertEqual(rejected { $0.scales = 1...9 }?.setting, "scales")
+    XCTAssertEqual(rejected { $0.every = 0 }, SettingError("every", "must be 1 or more"))
+    XCTAssertEqual(rejected { $0.keyframeSpacing = 0 }, SettingError("spacing", "must be between 0 and 600 seconds"))
+    XCTAssertEqual(rejected { $0.analysisWidth = 8 }?.setting, "analysis_width")
+  }
+
+  /// `parameters` after the target's facts is the block `find --json` writes.
+  func testFindSettingsDescribeThemselves() throws {
+    var s = FindSettings()
+    XCTAssertEqual(s.parameters.map(\.0), ["roi", "min_score", "scales", "every", "spacing", "analysis_width", "colour"])
+    s.every = 5
+    s.region = try RegionSpec(parsing: "0,50%,50%,50%")
+    s.analysisWidth = 640
+    s.targetColour = Chroma(u: 109.2512, v: 121.4049)
+    XCTAssertEqual(JSONValue.object(s.parameters).serialized(), JSONValue.object([
+      ("roi", "0,50%,50%,50%"), ("min_score", 0.75), ("scales", .array([0.5, 2.0])), ("every", 5), ("spacing", .null),
+      ("analysis_width", 640), ("colour", .array([109.25, 121.4]))]).serialized())
   }
 }

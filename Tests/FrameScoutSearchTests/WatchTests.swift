@@ -38,13 +38,13 @@ final class WatchTests: XCTestCase {
         let coarse = try watch([try path(clip)], roi: box, exhaustive: false)
         let exhaustive = try watch([try path(clip)], roi: box, exhaustive: true)
         for (mode, r) in [("coarse", coarse), ("exhaustive", exhaustive)] {
-          XCTAssertEqual(r.events.count, 1, "\(clip) \(mode): \(r.events.map { "\($0.kind) #\($0.start.frame)" })")
-          guard let e = r.events.first else { continue }
+          XCTAssertEqual(r.changes.count, 1, "\(clip) \(mode): \(r.changes.map { "\($0.kind) #\($0.start.frame)" })")
+          guard let e = r.changes.first else { continue }
           XCTAssertEqual(e.kind.rawValue, kind, "\(clip) \(mode)")
           XCTAssertLessThanOrEqual(abs(e.start.frame - frame), 1, "\(clip) \(mode): #\(e.start.frame), truth #\(frame)")
           XCTAssertEqual(e.start.time, Double(e.start.frame) / 25, accuracy: 1e-6)
         }
-        XCTAssertEqual(coarse.events.map(\.start.frame), exhaustive.events.map(\.start.frame), "\(clip): the modes disagree")
+        XCTAssertEqual(coarse.changes.map(\.start.frame), exhaustive.changes.map(\.start.frame), "\(clip): the modes disagree")
         checked += 1
       }
     }
@@ -59,7 +59,7 @@ final class WatchTests: XCTestCase {
       let box = ((t["static_objects"] as? [[String: Any]])?.first?["box"] as? [Int]) ?? [392, 146, 56, 44]
       for exhaustive in [false, true] {
         let r = try watch([try path(clip)], roi: box, exhaustive: exhaustive)
-        XCTAssertTrue(r.events.isEmpty, "\(clip) exhaustive=\(exhaustive): \(r.events.map { "\($0.kind) #\($0.start.frame)" })")
+        XCTAssertTrue(r.changes.isEmpty, "\(clip) exhaustive=\(exhaustive): \(r.changes.map { "\($0.kind) #\($0.start.frame)" })")
       }
     }
   }
@@ -71,12 +71,11 @@ final class WatchTests: XCTestCase {
     let truthFrame = ((try truth("parcel_taken.mp4")["objects"] as! [[String: Any]])[0]["frame"] as! Int)
     for exhaustive in [false, true] {
       let r = try watch([first, second], roi: [392, 146, 56, 44], exhaustive: exhaustive)
-      XCTAssertEqual(r.events.count, 1, "exhaustive=\(exhaustive): \(r.events.map { "\($0.file) #\($0.start.frame)" })")
-      guard let e = r.events.first else { continue }
+      XCTAssertEqual(r.changes.count, 1, "exhaustive=\(exhaustive): \(r.changes.map { "\($0.file) #\($0.start.frame)" })")
+      guard let e = r.changes.first else { continue }
       XCTAssertEqual(e.file, second)
       XCTAssertLessThanOrEqual(abs(e.start.frame - truthFrame), 1)
-      guard case .number(let timeline)? = e.details.first(where: { $0.name == "timeline_time" })?.value else { return XCTFail("no timeline time") }
-      XCTAssertEqual(timeline, 375.0 / 25 + e.start.time, accuracy: 1e-6)
+      XCTAssertEqual(e.timelineTime, 375.0 / 25 + e.start.time, accuracy: 1e-6)
     }
   }
 
@@ -84,10 +83,10 @@ final class WatchTests: XCTestCase {
     let clip = try path("parcel_taken.mp4")
     var s = WatchSettings(region: try RegionSpec(parsing: "392,146,56,44"))
     s.to = 6
-    XCTAssertTrue(try RegionWatcher(paths: [clip], settings: s).run().events.isEmpty, "the change is after 6 s")
+    XCTAssertTrue(try RegionWatcher(paths: [clip], settings: s).run().changes.isEmpty, "the change is after 6 s")
     s.to = nil
     s.from = 4
     let r = try RegionWatcher(paths: [clip], settings: s).run()
-    XCTAssertEqual(r.events.count, 1)
+    XCTAssertEqual(r.changes.count, 1)
   }
 }

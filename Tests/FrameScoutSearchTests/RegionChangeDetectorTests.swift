@@ -1,0 +1,121 @@
+import FrameScoutCore
+import FrameScoutMedia
+@testable import FrameScoutSearch
+import XCTest
+
+/// `watch`'s engine core on its own: frames fed by hand, and its settings.
+final class RegionChangeDetectorTests: XCTestCase {
+  /// A 64×64 frame: a smooth gradient, with a checkerboard object filling the region
+  /// 16,16,16,16 while `object` is true.
+  func frame(object: Bool) -> GrayImage {
+    var image = GrayImage(width: 64, height: 64)
+    for y in 0..<64 { for x in 0..<64 { image[x, y] = UInt8(60 + x) } }
+    if object { for y in 16..<32 { for x in 16..<32 { image[x, y] = (x / 4 + y / 4) % 2 == 0 ? 230 : 20 } } }
+    return image
+  }
+
+  func position(_ n: Int) -> FramePosition {
+    FramePosition(file: 0, frame: n, time: Double(n) / 25, timeline: Double(n) / 25)
+  }
+
+  /// The object taken away at #30 (25 fps), hold 0.4 s: one disappearance at #30, the old
+  /// state last seen at #29, in place since #0. A passer-by for 5 frames is no change.
+  func testObjectTakenAwayOnSyntheticFrames() throws {
+    let region = try RegionSpec(parsing: "16,16,16,16").resolve(frameWidth: 64, frameHeight: 64)
+    var detector = RegionChangeDetector(region: region, threshold: 0.2, hold: 0.4, paths: ["synthetic"])
+    var distances: [Double?] = []
+    for n in 0..<60 {
+      let passing = (10..<15).contains(n)
+      var image = frame(object: n < 30 && !passing)
+      if passing { for y in 16..<32 { for x in 16..<32 { image[x, y] = 128 } } }
+      distances.append(image.withView { detector.process($0, at: position(n)) })
+    }
+    XCTAssertNil(distances[0], "the first frame sets the state")
+    XCTAssertEqual(distances[1] ?? -1, 0, accuracy: 1e-9)
+    let changes = detector.finish()
+    XCTAssertEqual(changes.count, 1, "\(changes.map { "\($0.kind) #\($0.after.frame)" })")
+    guard let c = changes.first else { return }
+    XCTAssertEqual(c.kind, .disappeared)
+    XCTAssertEqual(c.after.frame, 30)
+    XCTAssertEqual(c.before.frame, 29)
+    XCTAssertEqual(c.previousStateSince.frame, 0)
+    XCTAssertEqual(c.start, TimePoint(frame: 30, time: 1.2))
+    XCTAssertEqual(c.end, c.start)
+    XCTAssertEqual(c.file, "synthetic")
+    XCTAssertEqual(c.region, region.bounds)
+    XCTAssertGreaterThan(c.score, 0.2)
+    XCTAssertGreaterThan(c.contrastBefore, c.contrastAfter * 1.5)
+    XCTAssertFalse(c.wasHidden)
+  }
+
+  /// A frame that does not hold the region is skipped, not judged.
+  func testFrameSmallerThanTheRegionIsSkipped() throws {
+    let region = try RegionSpec(parsing: "16,16,16,16").resolve(frameWidth: 64, frameHeight: 64)
+    var detector = RegionChangeDetector(region: region, threshold: 0.2, hold: 0.4, paths: ["synthetic"])
+    let small = GrayImage(width: 20, height: 20)
+    XCTAssertNil(small.withView { detector.process($0, at: position(0)) })
+    XCTAssertNil(frame(object: true).withView { detector.process($0, at: position(1)) }, "still the first frame")
+  }
+
+  /// Every frame of a clip fed by hand to the detector (with the threshold the run chose)
+  /// gives exactly the changes the exhaustive driver reports.
+  func testFramesFedByHandGiveTheDriversChanges() throws {
+    let clip = try TestClips.path("parcel_taken.mp4")
+    var s = WatchSettings(region: try RegionSpec(parsing: "392,146,56,44"))
+    s.exhaustive = true
+    let watcher = try RegionWatcher(paths: [clip], settings: s)
+    let driven = try watcher.run()
+    XCTAssertEqual(driven.changes.count, 1)
+    var detector = RegionChangeDetector(region: watcher.resolvedRegion, threshold: driven.sampling.effectiveThreshold,
+                                        hold: s.hold, paths: [clip])
+    let decoder = try VideoDecoder(path: clip, options: DecodeOptions(analysisWidth: nil))
+    try decoder.forEachFrame { frame in
+      detector.process(frame.luma, at: FramePosition(file: 0, frame: frame.index, time: frame.time, timeline: frame.time))
+      return .next
+    }
+    let byHand = detector.finish()
+    XCTAssertEqual(byHand.map(\.kind), driven.changes.map(\.kind))
+    XCTAssertEqual(byHand.map(\.after), driven.changes.map(\.after))
+    XCTAssertEqual(byHand.map(\.before), driven.changes.map(\.before))
+    XCTAssertEqual(byHand.map(\.previousStateSince), driven.changes.map(\.previousStateSince))
+    XCTAssertEqual(byHand.map(\.score), driven.changes.map(\.score))
+    XCTAssertEqual(byHand.map(\.contrastBefore), driven.changes.map(\.contrastBefore))
+  }
+
+  func testWatchSettingsCheckThemselves() throws {
+    var s = WatchSettings(region: try RegionSpec(parsing: "392,146,56,44"))
+    XCTAssertNoThrow(try s.validate())
+    func rejected(_ change: (inout WatchSettings) -> Void) -> SettingError? {
+      var t = s
+      change(&t)
+      do { try t.validate() } catch { return error }
+      return nil
+    }
+    XCTAssertEqual(rejected { $0.hold = 0.1 }, SettingError("hold", "must be a duration from 0.2 s to 600 s"))
+    XCTAssertEqual(rejected { $0.hold = .nan }?.setting, "hold")
+    XCTAssertEqual(rejected { $0.step = 0.01 }, SettingError("step", "must be a duration from 0.04 s to 600 s"))
+    XCTAssertEqual(rejected { $0.threshold = 1 }, SettingError("threshold", "must be between 0 and 1"))
+    XCTAssertEqual(rejected { $0.threads = -1 }, SettingError("threads", "must be 0 or more"))
+    XCTAssertEqual(rejected { $0.from = 5; $0.to = 2 }, SettingError("to", "must be after `from`"))
+    s.step = 2
+    XCTAssertNoThrow(try s.validate())
+  }
+
+  /// `parameters` is the JSON block `watch --json` writes: the region resolved once the
+  /// frame is known, step null when exhaustive.
+  func testWatchSettingsDescribeThemselves() throws {
+    var s = WatchSettings(region: try RegionSpec(parsing: "10%,10%,20%,20%"))
+    XCTAssertEqual(s.parameters.map(\.0), ["roi", "roi_spec", "hold", "threshold", "mode", "step", "from", "to", "stream", "format", "fps"])
+    XCTAssertEqual(JSONValue.object(s.parameters).serialized(), JSONValue.object([
+      ("roi", .array([])), ("roi_spec", "10%,10%,20%,20%"), ("hold", 5.0), ("threshold", 0.2), ("mode", "coarse"), ("step", 5.0),
+      ("from", .null), ("to", .null), ("stream", .null), ("format", .null), ("fps", .null)]).serialized())
+    s.frameSize = (640, 360)
+    s.exhaustive = true
+    s.open.fps = 50
+    let p = JSONValue.object(s.parameters)
+    XCTAssertEqual(p["roi"], .array([.rect(PixelRect(x: 64, y: 36, width: 128, height: 72))]))
+    XCTAssertEqual(p["mode"], "exhaustive")
+    XCTAssertEqual(p["step"], .null)
+    XCTAssertEqual(p["fps"], 50.0)
+  }
+}
