@@ -79,7 +79,7 @@ public struct CheckJob: Sendable {
     let spec: RegionSpec
     do { spec = try RegionSpec(parsing: clip.roi!) }
     catch { throw Expectations.Malformed(description: "\(expectations.path): \(clip.file): roi: \(error)") }
-    return try RegionWatcher(paths: [path], settings: WatchSettings(region: spec)).run().events
+    return try RegionWatcher(paths: [path], settings: WatchSettings(region: spec)).run().changes
   }
 
   /// Diff lines: `- KIND SPAN expected, not found`, `~ KIND expected SPAN, found SPAN`, `+ KIND SPAN found, not expected`.
