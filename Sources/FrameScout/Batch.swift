@@ -222,11 +222,16 @@ public final class BatchRunner: @unchecked Sendable {
     }
     if var scan = settings.scan {
       scan.threads = settings.threads
-      var result = try MotionScanner(paths: [path], settings: scan).run()
-      try Thumbnails.scan(&result, paths: [path], dir: thumbsDir, open: open, name: { k, peak in
-        "\(id)-\(safeStem)-scan\(k + 1)-\(peak.frame).jpg" }, recorded: relative)
-      events += result.events.map { Self.event($0, engine: "scan") }
-      note(result.warnings)
+      var job = try ScanJob(files: [path], settings: scan)
+      job.recordsInputs = false     // the batch has the file's SHA-256 already
+      var report = try job.run()
+      try report.writeThumbnails(into: thumbsDir, name: { k, e in "\(id)-\(safeStem)-scan\(k + 1)-\(e.peak.frame).jpg" }, recorded: relative)
+      events += report.events.map { e in
+        guard case .object(var fields) = e.json else { return .null }
+        fields.insert(("engine", .string("scan")), at: 1)
+        return .object(fields)
+      }
+      note(report.warnings.map { ($0.file, $0.message) })
     }
     if var watch = settings.watch {
       watch.threads = settings.threads

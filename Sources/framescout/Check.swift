@@ -65,7 +65,7 @@ struct Check: ParsableCommand {
     var updated: [JSONValue] = []
     for clip in clips {
       let path = clip.file.hasPrefix("/") ? clip.file : base.appendingPathComponent(clip.file).path
-      let found: [Event]
+      let found: [any Finding]
       if clip.engine == "scan" {
         found = try MotionScanner(paths: [path], settings: ScanSettings()).run().events
       } else {
