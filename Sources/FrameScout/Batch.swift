@@ -165,7 +165,7 @@ public final class BatchRunner: @unchecked Sendable {
   /// then writes the report. Returns the records in path order.
   public func run() throws -> [FileRecord] {
     let files = try discover()
-    try Thumbnails.makeFolder(stateDir)
+    try OutputFolder.make(stateDir)
     let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
     let totalBytes = sizes.reduce(0, +)
     /// The work list shared by the workers (every access under `lock`).
@@ -259,11 +259,16 @@ public final class BatchRunner: @unchecked Sendable {
     }
     if var scan = settings.scan {
       scan.threads = settings.threads
-      var result = try MotionScanner(paths: [path], settings: scan).run()
-      try Thumbnails.scan(&result, paths: [path], dir: thumbsDir, open: open, name: { k, peak in
-        "\(id)-\(safeStem)-scan\(k + 1)-\(peak.frame).jpg" }, recorded: relative)
-      events += result.events.map { Self.event($0, engine: "scan") }
-      note(result.warnings)
+      var job = try ScanJob(files: [path], settings: scan)
+      job.recordsInputs = false     // the batch has the file's SHA-256 already
+      var report = try job.run()
+      try report.writeThumbnails(into: thumbsDir, name: { k, e in "\(id)-\(safeStem)-scan\(k + 1)-\(e.peak.frame).jpg" }, recorded: relative)
+      events += report.events.map { e in
+        guard case .object(var fields) = e.json else { return .null }
+        fields.insert(("engine", .string("scan")), at: 1)
+        return .object(fields)
+      }
+      note(report.warnings.map { ($0.file, $0.message) })
     }
     if var watch = settings.watch {
       watch.threads = settings.threads
@@ -364,7 +369,7 @@ public final class BatchRunner: @unchecked Sendable {
   /// the reports written as one run would have written them.
   public static func merge(_ folders: [String], into out: String) throws -> [FileRecord] {
     var records: [FileRecord] = [], commandLine = "", parameters: [(String, JSONValue)] = []
-    try Thumbnails.makeFolder((out as NSString).appendingPathComponent("thumbs"))
+    try OutputFolder.make((out as NSString).appendingPathComponent("thumbs"))
     var seen = Set<String>()
     for folder in folders {
       let path = (folder as NSString).appendingPathComponent("report.json")

@@ -47,7 +47,7 @@ enum SideBySide {
   static let limit = 50
 
   static func draw(_ comparison: inout Comparison, a: String, b: String, open: OpenOptions, into dir: String) throws {
-    try Thumbnails.makeFolder(dir)
+    try OutputFolder.make(dir)
     let ga = try FrameGrabber(path: a, options: open), gb = try FrameGrabber(path: b, options: open)
     for k in comparison.differences.indices.prefix(limit) {
       let fa = comparison.differences[k].a?.start.frame, fb = comparison.differences[k].b?.start.frame

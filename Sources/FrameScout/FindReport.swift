@@ -60,7 +60,7 @@ public struct FindReport: JobReport {
   /// path in the match.
   public mutating func writeThumbnails(into dir: String) throws {
     guard !matches.isEmpty else { return }
-    try Thumbnails.makeFolder(dir)
+    try OutputFolder.make(dir)
     var pictures = FindingPicture(open: settings.open)
     for k in matches.indices {
       let m = matches[k]

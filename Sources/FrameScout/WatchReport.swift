@@ -71,7 +71,7 @@ public struct WatchReport: JobReport {
       URL(fileURLWithPath: files[pos.file]).deletingPathExtension().lastPathComponent + "-\(pos.frame)-\(role).jpg"
     }
     var pictures = FindingPicture(open: settings.open)
-    if !changes.isEmpty { try Thumbnails.makeFolder(dir) }
+    if !changes.isEmpty { try OutputFolder.make(dir) }
     for k in changes.indices {
       var written: [String: String] = [:]
       for (role, pos) in [("before", changes[k].before), ("after", changes[k].after)] where pos.frame >= 0 {

@@ -46,6 +46,11 @@ public enum TimeSpec: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
+/// Seconds as reports say them: whole seconds bare (5), else to two decimals (1.25).
+public func briefSeconds(_ v: Double) -> String {
+  v == v.rounded() ? String(Int(v)) : String((v * 100).rounded() / 100)
+}
+
 /// Times in output: `HH:MM:SS.mmm`, rounded to the millisecond.
 public enum Timecode {
   public static func format(_ seconds: Double) -> String {

@@ -283,7 +283,3 @@ public final class RegionWatcher {
   }
 }
 
-/// Seconds as reports say them: whole seconds bare (5), else to two decimals (1.25).
-public func briefSeconds(_ v: Double) -> String {
-  v == v.rounded() ? String(Int(v)) : String((v * 100).rounded() / 100)
-}

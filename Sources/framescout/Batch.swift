@@ -108,7 +108,7 @@ struct Batch: ParsableCommand {
     settings.shard = try shardSpec()
     settings.include = include
     settings.exclude = exclude
-    try Thumbnails.makeFolder(out)
+    try OutputFolder.make(out)
     let runner = BatchRunner(settings: settings)
     let progress = BatchProgress(enabled: !quiet)
     runner.onProgress = { done, total, bytes, totalBytes in progress.update(done: done, total: total, bytes: bytes, totalBytes: totalBytes) }
@@ -134,7 +134,7 @@ struct Merge: ParsableCommand {
   }
 
   func run() throws {
-    try Thumbnails.makeFolder(out)
+    try OutputFolder.make(out)
     let records = try BatchRunner.merge(folders, into: out)
     let failed = records.filter(\.failed).count
     print("\(records.count) files from \(folders.count) folders, \(failed) failed; report: \((out as NSString).appendingPathComponent("report.json"))")

@@ -109,4 +109,3 @@ func checkFolder(_ dir: String, inputs: [String]) throws {
   }
 }
 
-func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String((v * 100).rounded() / 100) }

@@ -86,7 +86,7 @@ final class ScanTests: XCTestCase {
     XCTAssertEqual(e.file, p)
     let expected = try motion("passerby.mp4")[0]
     XCTAssertEqual(e.start.time, expected.0, accuracy: 0.5)
-    guard case .number(let timeline)? = e.details.first(where: { $0.name == "timeline_start" })?.value else { return XCTFail("no timeline_start") }
+    guard let timeline = e.timelineStart else { return XCTFail("no timeline_start") }
     XCTAssertEqual(timeline, 10 + e.start.time, accuracy: 0.05, "static.mkv lasts 10 s")
     let twice = try scan([p, p])
     XCTAssertEqual(twice.events.count, 2)
@@ -127,7 +127,7 @@ final class ChunkedScanTests: XCTestCase {
         var s = ScanSettings()
         s.chunked = chunked
         s.chunkFrames = 40
-        let scanner = try MotionScanner(paths: [path], settings: s)
+        var scanner = try MotionScanner(paths: [path], settings: s)
         var samples: [String] = []
         scanner.onSample = { samples.append("\($0.position.frame) \($0.position.time) \($0.score) \($0.pixelThreshold)") }
         return (try scanner.run(), samples)

@@ -1,0 +1,194 @@
+import FrameScoutCore
+
+/// What scoring one frame found.
+public struct FrameScore: Sendable, Hashable {
+  /// Changed fraction of the busiest cell (0…1).
+  public var score: Double
+  /// Gray-level threshold for a pixel to count as changed (from the noise estimate).
+  public var pixelThreshold: Int
+  /// True when a global lighting change was compensated on this frame.
+  public var lightingCorrected: Bool
+  /// False while the ring fills (no frame `lag` back to difference with): the score is 0.
+  public var differenced: Bool
+}
+
+/// Scores frames for motion, one at a time (all of it allocation-free, in FrameScoutCore
+/// kernels):
+/// 1. the frame, reduced to the analysis width, goes into a small ring of past frames;
+/// 2. it is differenced with the frame `lag` seconds back. When the mean or contrast of the
+///    two differ (lights switched on, clouds, camera gain), the old frame is first mapped
+///    through a brightness/contrast correction that matches their means and deviations, so
+///    a global lighting change leaves no difference but a person still does;
+/// 3. the noise of that difference (median |difference| over the frame, the median of the
+///    last 15 frames' values) sets the pixel threshold, so grainy night footage is judged
+///    against its own grain;
+/// 4. the difference is masked to the regions, and a change map counts changed pixels per
+///    cell; the score is the changed fraction of the busiest cell (of its pixels inside
+///    the regions). Cells keep the score independent of the frame size and make a person
+///    on the far side of the frame as visible as one nearby;
+/// 5. a cell counts with its lowest changed fraction over the last `persistence` frames.
+public struct MotionScorer: ~Copyable {
+  let grid: MotionGrid
+  let width: Int, height: Int
+  // Ring of past frames: `ringCount` slots of width × height.
+  var ring: PixelStore
+  let ringCount: Int
+  var ringFilled = 0
+  var ringHead = 0
+  var ringMeans: [Double]
+  var ringDeviations: [Double]
+  var difference: PixelStore
+  var corrected: PixelStore
+  var table = PixelStore(count: 256)
+  var changeMap: ChangeMap
+  var noiseHistory = [Int](repeating: 0, count: 15)
+  var madHistory = [Int](repeating: 0, count: 15)
+  var currentPixelThreshold = ScanSettings.minimumPixelThreshold
+  var noiseFilled = 0
+  var noiseHead = 0
+  var scratch = [Int](repeating: 0, count: 15)
+  /// Changed fraction per cell over the last `persistence` frames (ring), and their minimum.
+  var cellHistory: [Double]
+  var cellHistoryHead = 0
+  var cellHistoryFilled = 0
+  /// Per cell, the lowest changed fraction over the last `persistence` frames (after `score`).
+  public private(set) var persisted: [Double]
+  /// Frames scored (the noise is measured on every other one).
+  var scored = 0
+
+  /// `lagFrames`: analysed frames between the two that are differenced.
+  public init(grid: MotionGrid, lagFrames: Int) {
+    self.grid = grid
+    width = grid.geometry.analysisWidth
+    height = grid.geometry.analysisHeight
+    ringCount = lagFrames + 1
+    ring = PixelStore(count: width * height * ringCount)
+    ringMeans = [Double](repeating: 0, count: ringCount)
+    ringDeviations = [Double](repeating: 0, count: ringCount)
+    difference = PixelStore(count: width * height)
+    corrected = PixelStore(count: width * height)
+    changeMap = grid.changeMap()
+    cellHistory = [Double](repeating: 0, count: grid.count * ScanSettings.persistence)
+    persisted = [Double](repeating: 0, count: grid.count)
+  }
+
+  /// Forgets the past frames: the next frame has no earlier one to difference with (a new
+  /// file of the timeline: no differencing across a file boundary). The noise history
+  /// carries on.
+  public mutating func restart() {
+    ringFilled = 0
+    cellHistoryFilled = 0
+  }
+
+  /// The newest frame (the one scored last).
+  var newest: GrayView { ring.view(at: ((ringHead + ringCount - 1) % ringCount) * width * height, width: width, height: height) }
+  /// The oldest frame of the ring (the one the newest was differenced with).
+  var oldest: GrayView { ring.view(at: ringHead * width * height, width: width, height: height) }
+
+  /// Scores one frame of the analysis size.
+  public mutating func score(_ gray: GrayView) -> FrameScore {
+    scored += 1
+    let n = width * height
+    let stats = RegionStatistics.measure(gray)
+    let slot = ringHead
+    gray.copy(to: ring.mutableView(at: slot * n, width: width, height: height).base)
+    ringMeans[slot] = stats.mean
+    ringDeviations[slot] = stats.standardDeviation
+    ringHead = (ringHead + 1) % ringCount
+    ringFilled = min(ringFilled + 1, ringCount)
+    guard ringFilled == ringCount else {
+      return FrameScore(score: 0, pixelThreshold: 0, lightingCorrected: false, differenced: false)
+    }
+    let old = ringHead   // the oldest slot (the next to be overwritten)
+    let current = ring.view(at: slot * n, width: width, height: height)
+    let (previous, lightingCorrected) = matchLighting(ring.view(at: old * n, width: width, height: height), to: current,
+                                                      means: (ringMeans[old], ringMeans[slot]),
+                                                      deviations: (ringDeviations[old], ringDeviations[slot]))
+    PixelDifference.absolute(previous, current, into: difference.mutableView(width: width, height: height))
+    let pixelThreshold = measureNoise()
+    if grid.hasMask {
+      let target = difference.mutableView(width: width, height: height)
+      grid.mask.withUnsafeBufferPointer { m in
+        PixelMask.apply(GrayView(base: m.baseAddress!, width: target.width, height: target.height, stride: target.width), to: target)
+      }
+    }
+    changeMap.update(difference: difference.view(width: width, height: height), threshold: UInt8(pixelThreshold))
+    return FrameScore(score: persistCells(), pixelThreshold: pixelThreshold, lightingCorrected: lightingCorrected, differenced: true)
+  }
+
+  /// Global lighting: the old frame matched to the current one's mean and contrast, kept
+  /// only when the match explains the change (a smaller sum of differences): lights
+  /// switched on are explained, a large object changing the mean is not.
+  mutating func matchLighting(_ previous: GrayView, to current: GrayView, means: (old: Double, new: Double),
+                              deviations: (old: Double, new: Double)) -> (GrayView, Bool) {
+    let dm = means.new - means.old
+    let ds = deviations.old > 0 ? deviations.new / deviations.old : 1
+    guard abs(dm) > 2 || abs(ds - 1) > 0.06 else { return (previous, false) }
+    let gain = ds, offset = means.new - gain * means.old
+    let t = table.pointer()
+    PixelMask.linearTable(gain: gain, offset: offset, into: t)
+    PixelMask.map(previous, through: t, into: corrected.mutableView(width: width, height: height))
+    let matched = corrected.view(width: width, height: height)
+    if PixelDifference.sumOfAbsoluteDifferences(matched, current) < PixelDifference.sumOfAbsoluteDifferences(previous, current) {
+      return (matched, true)
+    }
+    return (previous, false)
+  }
+
+  /// The pixel threshold for the current difference.
+  ///
+  /// Noise: the 90th percentile and the median of |difference| over this frame, each
+  /// then the median over the last 15 frames. The pixel threshold is twice the
+  /// percentile (it sees compression's heavy tails), but at most `madCap` times the
+  /// median, so a large moving object (a truck filling a third of the picture, whose
+  /// pixels raise the percentile) cannot lift the threshold over its own contrast.
+  /// Every 4th row is plenty (14,400 samples at 320x180) and keeps the histogram, the
+  /// costliest step of the frame, at a quarter.
+  /// Measured on every other frame (noise changes slowly; the 15 values span 30 frames).
+  mutating func measureNoise() -> Int {
+    if noiseFilled == 0 || scored % 2 == 0 {
+      let d = difference.view(width: width, height: height)
+      let sampled = GrayView(base: d.base, width: d.width, height: (d.height + 3) / 4, stride: d.stride * 4)
+      let estimate = NoiseEstimate.of(difference: sampled)
+      noiseHistory[noiseHead] = estimate.upperDecile
+      madHistory[noiseHead] = estimate.medianAbsoluteDifference
+      noiseHead = (noiseHead + 1) % noiseHistory.count
+      noiseFilled = min(noiseFilled + 1, noiseHistory.count)
+      let decile = median(of: noiseHistory), mad = median(of: madHistory)
+      let fromNoise = min(ScanSettings.noiseFactor * Double(decile), ScanSettings.madCap * Double(mad))
+      currentPixelThreshold = min(254, max(ScanSettings.minimumPixelThreshold, Int(fromNoise.rounded(.up))))
+    }
+    return currentPixelThreshold
+  }
+
+  /// Per cell: this frame's changed fraction into the history, the minimum over the
+  /// last `persistence` frames into `persisted`; the score is the busiest cell's.
+  mutating func persistCells() -> Double {
+    let counts = changeMap.counts, cells = counts.count, depth = ScanSettings.persistence
+    let head = cellHistoryHead
+    cellHistoryHead = (cellHistoryHead + 1) % depth
+    cellHistoryFilled = min(cellHistoryFilled + 1, depth)
+    var score = 0.0
+    for k in 0..<cells {
+      let area = grid.cellArea[k]
+      let f = area > 0 ? Double(counts[k]) / Double(area) : 0
+      cellHistory[head * cells + k] = f
+      var m = f
+      if cellHistoryFilled < depth { m = 0 } else { for h in 0..<depth { m = min(m, cellHistory[h * cells + k]) } }
+      persisted[k] = m
+      score = max(score, m)
+    }
+    return score
+  }
+
+  /// The median of the first `noiseFilled` values of `history` (an insertion sort into
+  /// `scratch`: at most 15 values, no allocation).
+  mutating func median(of history: [Int]) -> Int {
+    for k in 0..<noiseFilled {
+      var j = k
+      while j > 0 && scratch[j - 1] > history[k] { scratch[j] = scratch[j - 1]; j -= 1 }
+      scratch[j] = history[k]
+    }
+    return scratch[noiseFilled / 2]
+  }
+}
