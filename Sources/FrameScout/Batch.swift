@@ -5,8 +5,10 @@ import FrameScoutReport
 import FrameScoutSearch
 import Foundation
 
-/// What a batch runs on every file, and how.
-public struct BatchSettings: Sendable {
+/// What a batch runs on every file, and how. Its `parameters` (every engine's own, the
+/// folders, globs and decoder threads) are what the report states and what the resume
+/// state is keyed on: change any engine setting and no old record is reused.
+public struct BatchSettings: EngineSettings {
   /// Evidence folders (walked recursively; never written to).
   public var roots: [String]
   /// Output folder: report.json, report.csv, report.html, thumbs/, state/.
@@ -24,11 +26,9 @@ public struct BatchSettings: Sendable {
   public var exclude: [String] = []
   /// This run's share of the files: index 0..<count, stable by path.
   public var shard: (index: Int, count: Int)?
-  /// The command that reproduces the report (output folder, --jobs and --shard left out:
-  /// they do not change it).
+  /// The command that reproduces the report, as the caller says it (the command line
+  /// leaves out the output folder, jobs and shard: they do not change the report).
   public var commandLine = ""
-  /// Every effective parameter, as the report states it.
-  public var parameters: [(String, JSONValue)] = []
 
   public init(roots: [String], out: String) {
     self.roots = roots
@@ -40,6 +40,10 @@ public struct BatchSettings: Sendable {
   /// one engine, one job and one decoder thread.
   public func validate() throws(SettingError) {
     if roots.isEmpty { throw SettingError("folders", "must name at least one evidence folder") }
+    if scan == nil && watch == nil && audit == nil { throw SettingError("engines", "must be at least one of scan, watch and audit") }
+    try scan?.validate()
+    try watch?.validate()
+    try audit?.validate()
     if jobs < 1 { throw SettingError("jobs", "must be 1 or more") }
     if threads < 1 { throw SettingError("threads", "must be 1 or more") }
     var isDir: ObjCBool = false
@@ -53,6 +57,18 @@ public struct BatchSettings: Sendable {
         throw SettingError("out", "\(out) is inside the evidence folder \(f): evidence folders are never written to")
       }
     }
+  }
+
+  /// Every effective parameter, as the report states it: folders, globs, each engine's
+  /// own parameters, decoder threads.
+  public var parameters: [(String, JSONValue)] {
+    var fields: [(String, JSONValue)] = [("folders", .array(roots.map { .string($0) })),
+                                         ("include", .array(include.map { .string($0) })), ("exclude", .array(exclude.map { .string($0) }))]
+    if let scan { fields.append(("scan", .object(scan.parameters))) }
+    if let watch { fields.append(("watch", .object(watch.parameters))) }
+    fields.append(("threads", .int(threads)))
+    if let audit { fields.append(("audit", .object(audit.parameters))) }
+    return fields
   }
 
   /// This run's shard from `i/n`, or from `n` and the environment of a Kubernetes Indexed
@@ -247,70 +263,70 @@ public final class BatchRunner: @unchecked Sendable {
     guard settings.scan != nil || settings.watch != nil || settings.audit != nil else {
       throw MediaError(file: path, kind: .outOfRange, reason: "no engine chosen")
     }
-    let info = try VideoDecoder(path: path, options: DecodeOptions(open: open, analysisWidth: nil)).info
-    let id = Self.id(of: path)
-    let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-    let safeStem = String(stem.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(40))
-    let relative: (String) -> String = { "thumbs/" + ($0 as NSString).lastPathComponent }
-    var events: [JSONValue] = []
-    var warnings: [String] = []
-    func note(_ w: [(file: String, message: String)]) {
-      for (_, m) in w where !warnings.contains(m) { warnings.append(m) }
-    }
-    if var scan = settings.scan {
-      scan.threads = settings.threads
-      var job = try ScanJob(files: [path], settings: scan)
-      job.recordsInputs = false     // the batch has the file's SHA-256 already
-      var report = try job.run()
-      try report.writeThumbnails(into: thumbsDir, name: { k, e in "\(id)-\(safeStem)-scan\(k + 1)-\(e.peak.frame).jpg" }, recorded: relative)
-      events += report.events.map { e in
-        guard case .object(var fields) = e.json else { return .null }
-        fields.insert(("engine", .string("scan")), at: 1)
-        return .object(fields)
-      }
-      note(report.warnings.map { ($0.file, $0.message) })
-    }
-    if var watch = settings.watch {
-      watch.threads = settings.threads
-      var job = WatchJob(files: [path], settings: watch)
-      job.minimumRegionSide = 1     // a batch only ever asked that the region fits the frame
-      job.describesInputs = false   // the batch hashes its files itself
-      var report = try job.run()
-      try report.writeThumbnails(into: thumbsDir, name: { pos, role in "\(id)-\(safeStem)-watch-\(pos.frame)-\(role).jpg" },
-                                 recorded: relative)
-      events += report.changes.map { change in
-        guard case .object(var fields) = change.json else { return .null }
-        fields.insert(("engine", "watch"), at: 1)
-        return .object(fields)
-      }
-      note(report.warnings.map { ($0.file, $0.message) })
-    }
+    let decoder = try VideoDecoder(path: path, options: DecodeOptions(open: open, analysisWidth: nil))
+    var findings = Findings(path: path)
+    if let scan = settings.scan { try self.scan(path, scan, into: &findings) }
+    if let watch = settings.watch { try self.watch(path, watch, into: &findings) }
     if let audit = settings.audit {
       var fp = FingerprintSettings()
       fp.threads = settings.threads
       fp.open = open
       let result = try FileAudit(path: path, settings: audit, fingerprint: fp).result
-      for finding in result.findings {
-        guard case .object(var fields) = finding.json else { continue }
-        fields.insert(("engine", "audit"), at: 1)
-        events.append(.object(fields))
-      }
-      for w in result.warnings where !warnings.contains(w) { warnings.append(w) }
+      findings.add(result.findings, engine: "audit", warnings: result.warnings)
     }
-    let input = JSONValue.object([
-      ("path", .string(path)), ("sha256", .string(sha.hex)), ("bytes", .int(sha.bytes)),
-      ("container", .string(info.container)), ("codec", .string(info.codec)), ("width", .int(info.width)), ("height", .int(info.height)),
-      ("fps", .optional(info.nominalFPS.map { JSONValue.rounded($0, 6) })), ("duration", .optional(info.duration.map { JSONValue.rounded($0, 6) })),
-      ("tags", .object(info.tags.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),
-      ("status", "done"), ("warnings", .array(warnings.map { .string($0) })),
-    ])
-    return FileRecord(input: input, events: events, failed: false)
+    let info = decoder.info
+    let record = InputRecord(path: path, sha256: sha.hex, bytes: sha.bytes, info: info, clock: decoder.clock)
+    guard case .object(var fields) = record.json else { return FileRecord(input: record.json, events: [], failed: false) }
+    fields += [("tags", .object(info.tags.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),
+               ("status", "done"), ("warnings", .array(findings.warnings.map { .string($0) }))]
+    return FileRecord(input: .object(fields), events: findings.events, failed: false)
   }
 
-  static func event(_ e: Event, engine: String) -> JSONValue {
-    guard case .object(var fields) = JSONValue.event(e) else { return .null }
-    fields.insert(("engine", .string(engine)), at: 1)
-    return .object(fields)
+  /// One file's findings of every engine, each tagged with its engine, and its warnings (each said once).
+  struct Findings {
+    let path: String
+    var events: [JSONValue] = []
+    var warnings: [String] = []
+
+    mutating func add(_ found: [some ReportedFinding], engine: String, warnings more: [String]) {
+      for f in found {
+        guard case .object(var fields) = f.json else { continue }
+        fields.insert(("engine", .string(engine)), at: 1)
+        events.append(.object(fields))
+      }
+      for w in more where !warnings.contains(w) { warnings.append(w) }
+    }
+  }
+
+  /// Names of thumbnails: unique by the path's id, readable by the file's stem.
+  func thumbnailStem(_ path: String) -> String {
+    let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    return Self.id(of: path) + "-" + String(stem.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(40))
+  }
+
+  func relativeThumbnail(_ path: String) -> String { "thumbs/" + (path as NSString).lastPathComponent }
+
+  func scan(_ path: String, _ settings: ScanSettings, into findings: inout Findings) throws {
+    var scan = settings
+    scan.threads = self.settings.threads
+    var job = try ScanJob(files: [path], settings: scan)
+    job.recordsInputs = false     // the batch has the file's SHA-256 already
+    var report = try job.run()
+    let stem = thumbnailStem(path)
+    try report.writeThumbnails(into: thumbsDir, name: { k, e in "\(stem)-scan\(k + 1)-\(e.peak.frame).jpg" }, recorded: relativeThumbnail)
+    findings.add(report.events, engine: "scan", warnings: report.warnings.map(\.message))
+  }
+
+  func watch(_ path: String, _ settings: WatchSettings, into findings: inout Findings) throws {
+    var watch = settings
+    watch.threads = self.settings.threads
+    var job = WatchJob(files: [path], settings: watch)
+    job.minimumRegionSide = 1     // a batch only ever asked that the region fits the frame
+    job.recordsInputs = false     // the batch has the file's SHA-256 already
+    var report = try job.run()
+    let stem = thumbnailStem(path)
+    try report.writeThumbnails(into: thumbsDir, name: { pos, role in "\(stem)-watch-\(pos.frame)-\(role).jpg" }, recorded: relativeThumbnail)
+    findings.add(report.changes, engine: "watch", warnings: report.warnings.map(\.message))
   }
 
   // MARK: Reports

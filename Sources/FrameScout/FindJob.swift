@@ -15,7 +15,7 @@ public struct FindJob: Sendable {
   public var matchColour = true
   /// Whether the report's `inputs` are read (each file hashed once more, read-only, for
   /// its SHA-256). Text output does without.
-  public var describesInputs = true
+  public var recordsInputs = true
 
   public init(files: [String], target: String, settings: FindSettings) {
     self.files = files
@@ -40,7 +40,7 @@ public struct FindJob: Sendable {
     settings.analysisWidth = finder.analysisWidth
     let result = try finder.run()
     var inputs: [InputRecord] = []
-    if describesInputs { for e in timeline.entries { inputs.append(try InputRecord(e)) } }
+    if recordsInputs { for e in timeline.entries { inputs.append(try InputRecord(e)) } }
     let facts = FindReport.Target(path: target, sha256: try FileDigest.sha256(path: target).hex,
                                   width: picture.width, height: picture.height)
     return FindReport(target: facts, settings: settings, inputs: inputs, matches: result.matches,

@@ -77,9 +77,16 @@ public struct InputRecord: Sendable {
   public init(path: String, info: StreamInfo, clock: StreamClock, duration: Double? = nil, frames: Int? = nil,
               timelineOffset: Double? = nil) throws(MediaError) {
     let digest = try FileDigest.sha256(path: path)
+    self.init(path: path, sha256: digest.hex, bytes: digest.bytes, info: info, clock: clock, duration: duration, frames: frames,
+              timelineOffset: timelineOffset)
+  }
+
+  /// A file whose SHA-256 and size are known already (a batch takes them before and after).
+  public init(path: String, sha256: String, bytes: Int, info: StreamInfo, clock: StreamClock, duration: Double? = nil,
+              frames: Int? = nil, timelineOffset: Double? = nil) {
     self.path = path
-    sha256 = digest.hex
-    bytes = digest.bytes
+    self.sha256 = sha256
+    self.bytes = bytes
     container = info.container
     codec = info.codec
     width = info.width

@@ -21,7 +21,7 @@ public struct WatchJob: Sendable {
   public var minimumRegionSide = 8
   /// Whether the report's `inputs` are read (each file hashed once more, read-only, for
   /// its SHA-256). Text output, and a batch that hashes its files itself, do without.
-  public var describesInputs = true
+  public var recordsInputs = true
 
   public init(files: [String], settings: WatchSettings) {
     self.files = files
@@ -40,7 +40,7 @@ public struct WatchJob: Sendable {
     let result = try watcher.run(progress: progress)
     try stats?.commit()
     var inputs: [InputRecord] = []
-    if describesInputs { for e in timeline.entries { inputs.append(try InputRecord(e)) } }
+    if recordsInputs { for e in timeline.entries { inputs.append(try InputRecord(e)) } }
     return WatchReport(settings: settings, region: watcher.resolvedRegion, files: watcher.paths, inputs: inputs,
                        changes: result.changes, sampling: result.sampling,
                        warnings: result.warnings.map { Warning(file: $0.file, message: $0.message) })

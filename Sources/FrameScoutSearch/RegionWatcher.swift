@@ -143,8 +143,8 @@ public final class RegionWatcher {
   /// What the run's sampling guarantees, in plain words.
   var guarantee: String {
     settings.exhaustive
-      ? "every frame decoded: every change whose new state lasts at least --hold (\(briefSeconds(settings.hold)) s) is reported"
-      : "keyframes sampled at least \(briefSeconds(settings.effectiveStep)) s apart (the longest gap between samples was \(briefSeconds(sampling.longestSampleGap)) s), then the changed interval decoded frame by frame: a change whose new state lasts less than that gap plus --hold (\(briefSeconds(sampling.longestSampleGap + settings.hold)) s) may be missed; longer ones are reported exactly as --exhaustive reports them"
+      ? "every frame decoded: every change whose new state lasts at least the hold time (\(briefSeconds(settings.hold)) s) is reported"
+      : "keyframes sampled at least \(briefSeconds(settings.effectiveStep)) s apart (the longest gap between samples was \(briefSeconds(sampling.longestSampleGap)) s), then the changed interval decoded frame by frame: a change whose new state lasts less than that gap plus the hold time (\(briefSeconds(sampling.longestSampleGap + settings.hold)) s) may be missed; longer ones are reported exactly as the exhaustive mode reports them"
   }
 
   func runExhaustive(_ progress: (Double) -> Void) throws {

@@ -2,7 +2,6 @@ import ArgumentParser
 import FrameScout
 import FrameScoutCore
 import FrameScoutMedia
-import FrameScoutReport
 import FrameScoutSearch
 import Foundation
 
@@ -46,19 +45,53 @@ struct Batch: ParsableCommand {
     if folders.isEmpty { throw ValidationError("give at least one evidence folder") }
     if watch && roi == nil { throw ValidationError("--watch needs --roi") }
     if let roi { do { _ = try RegionSpec(parsing: roi) } catch { throw ValidationError("--roi: \(error)") } }
-    if let threshold, !(threshold > 0 && threshold <= 1) { throw ValidationError("--threshold must be more than 0 and at most 1") }
     for (name, text) in [("--hold", hold), ("--min-event", minEvent), ("--merge-gap", mergeGap)] where parseDuration(text) == nil {
       throw ValidationError("\(name) '\(text)' is not a duration")
     }
+    _ = try settings()
+  }
+
+  /// The run the options ask for: the text parsed here, every range checked by the
+  /// settings themselves.
+  func settings() throws -> BatchSettings {
     var settings = BatchSettings(roots: folders, out: out)
-    settings.jobs = jobs ?? 1
+    if scan || (!watch && !audit) {
+      var s = ScanSettings()
+      s.threshold = threshold
+      s.minEvent = parseDuration(minEvent)!
+      s.mergeGap = parseDuration(mergeGap)!
+      settings.scan = s
+    }
+    if watch, let roi {
+      var w = WatchSettings(region: try RegionSpec(parsing: roi))
+      w.hold = parseDuration(hold)!
+      settings.watch = w
+    }
+    if audit { settings.audit = AuditSettings() }
+    settings.commandLine = commandLine(settings)
+    settings.jobs = jobs ?? Self.cores
     settings.threads = threads
+    settings.include = include
+    settings.exclude = exclude
     do {
       try settings.validate()
-      _ = try shardSpec()
+      settings.shard = try shardSpec()
     } catch {
       throw error.setting == "folders" ? ValidationError(error.reason) : error.usage
     }
+    return settings
+  }
+
+  /// The command that reproduces the report (output folder, --jobs and --shard left out).
+  func commandLine(_ settings: BatchSettings) -> String {
+    var line = ["framescout", "batch"] + folders
+    if settings.scan != nil { line += ["--scan", "--min-event", minEvent, "--merge-gap", mergeGap] + (threshold.map { ["--threshold", String($0)] } ?? []) }
+    if let roi, settings.watch != nil { line += ["--watch", "--roi", roi, "--hold", hold] }
+    if threads != 1 { line += ["--threads", String(threads)] }
+    if audit { line += ["--audit"] }
+    for g in include { line += ["--include", g] }
+    for g in exclude { line += ["--exclude", g] }
+    return line.map(shellQuoted).joined(separator: " ")
   }
 
   /// (index, count) from --shard and the environment.
@@ -68,46 +101,7 @@ struct Batch: ParsableCommand {
   }
 
   func run() throws {
-    var settings = BatchSettings(roots: folders, out: out)
-    let useScan = scan || (!watch && !audit)
-    var parameters: [(String, JSONValue)] = [("folders", .array(folders.map { .string($0) })),
-                                             ("include", .array(include.map { .string($0) })), ("exclude", .array(exclude.map { .string($0) }))]
-    var line = ["framescout", "batch"] + folders
-    if useScan {
-      var s = ScanSettings()
-      s.threshold = threshold
-      s.minEvent = parseDuration(minEvent)!
-      s.mergeGap = parseDuration(mergeGap)!
-      settings.scan = s
-      parameters.append(("scan", .object([("threshold", .double(s.effectiveThreshold)), ("min_event", .double(s.minEvent)),
-                                          ("merge_gap", .double(s.mergeGap)), ("pre", .double(s.pre)), ("post", .double(s.post)),
-                                          ("width", .int(s.width)), ("every", .int(s.every))])))
-      line += ["--scan", "--min-event", minEvent, "--merge-gap", mergeGap] + (threshold.map { ["--threshold", String($0)] } ?? [])
-    }
-    if watch, let roi {
-      var w = WatchSettings(region: try RegionSpec(parsing: roi))
-      w.hold = parseDuration(hold)!
-      settings.watch = w
-      parameters.append(("watch", .object([("roi", .string(roi)), ("hold", .double(w.hold)), ("threshold", .double(w.threshold))])))
-      line += ["--watch", "--roi", roi, "--hold", hold]
-    }
-    parameters.append(("threads", .int(threads)))
-    if threads != 1 { line += ["--threads", String(threads)] }
-    if audit {
-      let a = AuditSettings()
-      settings.audit = a
-      parameters.append(("audit", .object(a.parameters)))
-      line += ["--audit"]
-    }
-    for g in include { line += ["--include", g] }
-    for g in exclude { line += ["--exclude", g] }
-    settings.parameters = parameters
-    settings.commandLine = line.map(shellQuoted).joined(separator: " ")
-    settings.jobs = jobs ?? Self.cores
-    settings.threads = threads
-    settings.shard = try shardSpec()
-    settings.include = include
-    settings.exclude = exclude
+    let settings = try self.settings()
     try OutputFolder.make(out)
     let runner = BatchRunner(settings: settings)
     let progress = BatchProgress(enabled: !quiet)

@@ -57,7 +57,7 @@ struct Find: ParsableCommand {
   func run() throws {
     var job = FindJob(files: files, target: target, settings: try settings())
     job.matchColour = !noColour
-    job.describesInputs = json
+    job.recordsInputs = json
     var (report, elapsed) = try timed { try job.run() }
     if let dir = thumbnails { try report.writeThumbnails(into: dir) }
     printReport(report, json: json, elapsed: elapsed)

@@ -57,7 +57,7 @@ struct Watch: ParsableCommand {
     var job = WatchJob(files: files, settings: try settings())
     (job.from, job.to) = (from, to)
     job.statsPath = stats
-    job.describesInputs = json
+    job.recordsInputs = json
     var (report, elapsed) = try timed { try job.run() }
     if let dir = thumbnails { try report.writeThumbnails(into: dir) }
     printReport(report, json: json, elapsed: elapsed)

@@ -1,5 +1,7 @@
 @testable import FrameScout
+import FrameScoutCore
 import FrameScoutReport
+import FrameScoutSearch
 import XCTest
 
 final class BatchTests: XCTestCase {
@@ -27,5 +29,28 @@ final class BatchTests: XCTestCase {
     let html = HTMLReport.render(doc) { _ in nil }
     XCTAssertFalse(html.contains("<script>"))
     XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;.mp4"))
+  }
+
+  /// The resume state is keyed on the settings themselves: a library caller who changes an
+  /// engine setting gets fresh results, never a stale record (the digest was once built by
+  /// the command line beside the settings).
+  func testChangedEngineSettingsAreNeverAnsweredFromTheResumeState() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("batch-digest-\(UUID().uuidString)")
+    let evidence = work.appendingPathComponent("evidence"), out = work.appendingPathComponent("out")
+    try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: work) }
+    try FileManager.default.copyItem(at: root.appendingPathComponent("TestVideos/passerby.mp4"), to: evidence.appendingPathComponent("passerby.mp4"))
+    var settings = BatchSettings(roots: [evidence.path], out: out.path)
+    settings.scan = ScanSettings()
+    let first = try BatchRunner(settings: settings).run()
+    XCTAssertEqual(first.first?.events.count, 1)
+    settings.scan!.threshold = 0.99          // nothing moves that much
+    let runner = BatchRunner(settings: settings)
+    XCTAssertNotEqual(runner.parametersDigest, BatchRunner(settings: BatchSettings(roots: [evidence.path], out: out.path)).parametersDigest)
+    XCTAssertEqual(try runner.run().first?.events.count, 0, "a record made with other settings was reused")
+    XCTAssertEqual(JSONValue.object(runner.settings.parameters)["scan"]?["threshold"]?.doubleValue, 0.99)
+    // Same settings again: the record is reused (same events, same report).
+    XCTAssertEqual(try BatchRunner(settings: settings).run().first?.events.count, 0)
   }
 }

@@ -36,7 +36,7 @@ final class WatchFindJobTests: XCTestCase {
     XCTAssertEqual(try job.run().json.serialized(), try golden("watch-parcel.json"))
     let stats = dir.appendingPathComponent("w.csv").path
     job.statsPath = stats
-    job.describesInputs = false
+    job.recordsInputs = false
     var report = try job.run()
     XCTAssertTrue(report.inputs.isEmpty)
     XCTAssertEqual(try String(contentsOfFile: stats, encoding: .utf8), try golden("watch-stats.csv"))
@@ -58,7 +58,7 @@ final class WatchFindJobTests: XCTestCase {
   func testWatchJobResolvesTheWindowAndChecksTheRegion() throws {
     var job = WatchJob(files: ["TestVideos/parcel_taken.mp4"], settings: WatchSettings(region: try RegionSpec(parsing: "392,146,56,44")))
     job.from = .frame(100)
-    job.describesInputs = false
+    job.recordsInputs = false
     let report = try job.run()
     XCTAssertEqual(report.settings.from, 4)
     XCTAssertEqual(report.changes.map(\.after.frame), [233])
@@ -78,7 +78,7 @@ final class WatchFindJobTests: XCTestCase {
     var job = FindJob(files: ["TestVideos/parcel_taken.mp4"], target: "Tests/Golden/parcel-target.png", settings: FindSettings())
     XCTAssertEqual(try job.run().json.serialized(), try golden("find-parcel.json"))
     job.matchColour = false
-    job.describesInputs = false
+    job.recordsInputs = false
     var report = try job.run()
     XCTAssertEqual(report.parameters.prefix(3).map(\.0), ["target", "target_sha256", "target_size"])
     XCTAssertEqual(report.settings.analysisWidth, 640)
