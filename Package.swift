@@ -59,11 +59,13 @@ let package = Package(
         "FrameScout", "FrameScoutMedia", "FrameScoutCore", "FrameScoutReport", "FrameScoutSearch", "FrameScoutScalarBaseline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // The façade in use (built with the package, so by CI): scan a file, print its events.
+    .executableTarget(name: "scan-events", dependencies: ["FrameScout"], path: "Examples/ScanEvents"),
     .testTarget(name: "FrameScoutCoreTests", dependencies: ["FrameScoutCore", "FrameScoutScalarBaseline"], exclude: ["Fixtures"]),
     .testTarget(name: "FrameScoutMediaTests", dependencies: ["FrameScoutMedia", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutSearchTests", dependencies: ["FrameScoutSearch", "FrameScoutMedia", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutReportTests", dependencies: ["FrameScoutReport", "FrameScoutCore"]),
     .testTarget(name: "FrameScoutTests", dependencies: ["FrameScout", "FrameScoutReport", "FrameScoutSearch", "FrameScoutCore"]),
-    .testTarget(name: "framescoutTests", dependencies: ["framescout", .product(name: "Crypto", package: "swift-crypto")]),
+    .testTarget(name: "framescoutTests", dependencies: ["framescout", "scan-events", .product(name: "Crypto", package: "swift-crypto")]),
   ]
 )

@@ -2,7 +2,6 @@ import ArgumentParser
 import FrameScout
 import FrameScoutCore
 import FrameScoutMedia
-import FrameScoutReport
 import FrameScoutSearch
 import Foundation
 
@@ -99,30 +98,5 @@ extension SettingError {
       words.replaceSubrange(open...close, with: "--" + name.map { $0 == "_" ? "-" : $0 })
     }
     return ValidationError(flag + " " + words)
-  }
-}
-
-/// A region option resolved on the first file's frame (see `RegionSpec.resolve(…setting:)`).
-func resolveRegion(_ spec: RegionSpec, option: String, frameWidth: Int, frameHeight: Int, minimum: Int, why: String) throws -> Region {
-  do { return try spec.resolve(frameWidth: frameWidth, frameHeight: frameHeight, minimum: minimum, why: why, setting: String(option.dropFirst(2))) }
-  catch { throw error.usage }
-}
-
-/// --from/--to as seconds on the timeline (see `TimeWindow`).
-func timeWindow(from: TimeSpec?, to: TimeSpec?, clock: StreamClock) throws -> (from: Double?, to: Double?) {
-  do { let w = try TimeWindow(from: from, to: to, clock: clock); return (w.from, w.to) }
-  catch { throw error.usage }
-}
-
-/// DESIGN.md's `inputs` for commands over a timeline of files: path, SHA-256 and size (the
-/// file read once more, read-only), the stream facts, and where it sits on the timeline.
-func inputsJSON(_ entries: [Timeline.Entry]) throws -> [JSONValue] {
-  try entries.map { e in
-    let digest = try FileDigest.sha256(path: e.path)
-    return .object([
-      ("path", .string(e.path)), ("sha256", .string(digest.hex)), ("bytes", .int(digest.bytes)),
-      ("container", .string(e.info.container)), ("codec", .string(e.info.codec)),
-      ("width", .int(e.info.width)), ("height", .int(e.info.height)), ("fps", .optional(e.info.nominalFPS)),
-      ("duration", .optional(e.duration)), ("timeline_offset", .double(JSONValue.rounded(e.offset, 6)))])
   }
 }
