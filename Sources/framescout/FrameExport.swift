@@ -80,27 +80,3 @@ struct Sheet: ParsableCommand {
     printWarnings(report.warnings)
   }
 }
-
-/// Warnings about inputs, one line each on stderr.
-func printWarnings(_ warnings: [Warning]) {
-  for w in warnings { printError("\(w.file): warning: \(w.message)") }
-}
-
-/// `10s`, `1.5`, `00:01:00` → seconds.
-func parseDuration(_ text: String) -> Double? { TimeSpec.seconds(parsingDuration: text) }
-
-/// Outputs never overwrite an input (evidence is never written to) and need an existing folder.
-func checkOutput(_ output: String, inputs: [String]) throws {
-  let out = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath()
-  for file in inputs where URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath() == out {
-    throw ValidationError("the output \(output) is an input file: inputs are never written to")
-  }
-  var isDir: ObjCBool = false
-  let dir = out.deletingLastPathComponent().path
-  if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue {
-    throw ValidationError("the folder of \(output) does not exist")
-  }
-  if FileManager.default.fileExists(atPath: out.path, isDirectory: &isDir), isDir.boolValue {
-    throw ValidationError("the output \(output) is a directory")
-  }
-}

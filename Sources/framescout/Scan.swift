@@ -112,17 +112,15 @@ struct Scan: ParsableCommand {
     job.recordsInputs = json
     job.statsPath = stats
     let progress = Progress(label: "scan", total: job.secondsToScan, enabled: !quiet)
-    let started = DispatchTime.now().uptimeNanoseconds
-    var report = try job.run { progress.update($0) }
+    var (report, elapsed) = try timed { try job.run { progress.update($0) } }
     progress.finish()
-    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     if let dir = thumbnails { try report.writeThumbnails(into: dir) }
     if let dir = clips {
-      for w in try report.writeClips(into: dir) { printError("\(w.file): warning: \(w.message)") }
+      printWarnings(try report.writeClips(into: dir))
     }
     if json { print(report.json.serialized(), terminator: "") }
     else if csv { print(report.csv, terminator: "") }
     else { print(report.text(elapsed: elapsed), terminator: "") }
-    for w in report.warnings { printError("\(w.file): warning: \(w.message)") }
+    printWarnings(report.warnings)
   }
 }
