@@ -27,10 +27,10 @@ struct Batch: ParsableCommand {
   @Flag(help: "Watch a region for appearances/disappearances (needs --roi).") var watch = false
   @Flag(help: "Audit each file: timestamp gaps, duplicated frames, discontinuities, encoder changes, damage.") var audit = false
   @Option(help: "The region for --watch: x,y,w,h in source pixels or %.") var roi: String?
-  @Option(help: "--watch: how long a new state must last.") var hold = "5s"
+  @Option(help: "--watch: how long a new state must last.") var hold = durationText(WatchSettings.defaultHold)
   @Option(help: "--scan: motion threshold (default \(ScanSettings.defaultThreshold)).") var threshold: Double?
-  @Option(help: "--scan: shortest motion that is an event.") var minEvent = "1s"
-  @Option(help: "--scan: events closer than this merge.") var mergeGap = "2s"
+  @Option(help: "--scan: shortest motion that is an event.") var minEvent = durationText(ScanSettings().minEvent)
+  @Option(help: "--scan: events closer than this merge.") var mergeGap = durationText(ScanSettings().mergeGap)
   @Option(help: "Only files whose path (relative to its folder) or name matches this glob (repeatable).") var include: [String] = []
   @Option(help: "Skip files whose relative path or name matches this glob (repeatable).") var exclude: [String] = []
   @Option(help: "Files analysed at once (default: all cores).") var jobs: Int?

@@ -55,6 +55,9 @@ func printWarnings(_ warnings: [Warning]) {
   for w in warnings { printError("\(w.file): warning: \(w.message)") }
 }
 
+/// A setting's default duration as an option's default text (`--help` shows it): 1.5 → "1.5s".
+func durationText(_ seconds: Double) -> String { SettingCheck.plain(seconds) + "s" }
+
 /// `10s`, `1.5`, `00:01:00` → seconds.
 func parseDuration(_ text: String) -> Double? { TimeSpec.seconds(parsingDuration: text) }
 

@@ -29,12 +29,12 @@ struct Scan: ParsableCommand {
   @Option(name: .customLong("regions"), help: "A file with one region a line; 'exclude REGION' lines exclude.") var regionFile: String?
   @Option(help: "Motion score 0–1 (changed fraction of the busiest grid cell) that counts as motion (default \(ScanSettings.defaultThreshold)).")
   var threshold: Double?
-  @Option(help: "Shortest motion that is an event.") var minEvent = "1s"
-  @Option(help: "Events closer than this are merged.") var mergeGap = "2s"
-  @Option(help: "Padding before an event (clips, padded range).") var pre = "1.5s"
-  @Option(help: "Padding after an event.") var post = "2s"
-  @Option(help: "Analysis width in pixels.") var width = 320
-  @Option(help: "Analyse every N-th frame.") var every = 1
+  @Option(help: "Shortest motion that is an event.") var minEvent = durationText(ScanSettings().minEvent)
+  @Option(help: "Events closer than this are merged.") var mergeGap = durationText(ScanSettings().mergeGap)
+  @Option(help: "Padding before an event (clips, padded range).") var pre = durationText(ScanSettings().pre)
+  @Option(help: "Padding after an event.") var post = durationText(ScanSettings().post)
+  @Option(help: "Analysis width in pixels.") var width = ScanSettings().width
+  @Option(help: "Analyse every N-th frame.") var every = ScanSettings().every
   @Option(help: "Scan from this time on the timeline (seconds, HH:MM:SS, #frame).") var from: TimeSpec?
   @Option(help: "Scan up to this time on the timeline.") var to: TimeSpec?
   @Flag(help: "Write JSON (schema framescout/1).") var json = false

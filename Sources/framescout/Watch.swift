@@ -20,7 +20,7 @@ struct Watch: ParsableCommand {
   @Option(help: "The region to watch: x,y,w,h in source pixels (or with %), or a polygon x1,y1;x2,y2;… (its bounding box is used).")
   var roi: String
   @Option(help: "How long a new state must last to count (3s, 1.5, 00:00:05).")
-  var hold = SettingCheck.plain(WatchSettings.defaultHold) + "s"
+  var hold = durationText(WatchSettings.defaultHold)
   @Option(help: "Signature distance 0–1 above which the region has changed.") var threshold = WatchSettings.defaultThreshold
   @Option(help: "Coarse mode: seconds between sampled keyframes (default: --hold).") var step: String?
   @Option(help: "Search from this time on the timeline (seconds, HH:MM:SS, #frame).") var from: TimeSpec?
