@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // FrameScout: video-evidence frame search and comparison over FFmpeg's libraries.
-// Layers (see ../shared/DESIGN.md): Core (pure Swift) <- Media (the only C user) <- Search (engines)
-// <- FrameScout (batch, façade) <- framescout (CLI); Report depends on Core only.
+// Layers (docs/DESIGN.md, held by Tests/FrameScoutTests/LayeringTests): Core (pure Swift, no Foundation)
+// <- Media (the only C user) <- Search (engines)
+// <- FrameScout (the façade: jobs and reports, batch) <- framescout (CLI); Report depends on Core only.
 // CPU flags are not set here (no unsafeFlags in library targets): pass
 // `-Xcc -march=x86-64-v2` on the swift build line for popcnt/SSE4.2 (README, .ci/run).
 // The one target with unsafeFlags, FrameScoutScalarBaseline (the benchmark's scalar
@@ -56,7 +57,7 @@ let package = Package(
     .executableTarget(
       name: "framescout",
       dependencies: [
-        "FrameScout", "FrameScoutMedia", "FrameScoutCore", "FrameScoutReport", "FrameScoutSearch", "FrameScoutScalarBaseline",
+        "FrameScout", "FrameScoutMedia", "FrameScoutCore", "FrameScoutSearch", "FrameScoutScalarBaseline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // The façade in use (built with the package, so by CI): scan a file, print its events.
