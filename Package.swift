@@ -54,10 +54,13 @@ let package = Package(
         "FrameScoutCore", "FrameScoutMedia", "FrameScoutSearch", "FrameScoutReport",
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
+    // `framescout bench`'s measurements (decode, kernels against their scalar baseline,
+    // audit/compare): a separate target, no product, like the benchmarks of swift-collections.
+    .target(name: "FrameScoutBenchmarks", dependencies: ["FrameScout", "FrameScoutScalarBaseline"]),
     .executableTarget(
       name: "framescout",
       dependencies: [
-        "FrameScout", "FrameScoutMedia", "FrameScoutCore", "FrameScoutSearch", "FrameScoutScalarBaseline",
+        "FrameScout", "FrameScoutMedia", "FrameScoutCore", "FrameScoutSearch", "FrameScoutBenchmarks",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // The façade in use (built with the package, so by CI): scan a file, print its events.

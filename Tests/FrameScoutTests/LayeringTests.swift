@@ -18,9 +18,10 @@ final class LayeringTests: XCTestCase {
     "FrameScoutReport": system.union(["FrameScoutCore", "Foundation"]),
     "FrameScout": system.union(["FrameScoutCore", "FrameScoutMedia", "FrameScoutSearch", "FrameScoutReport", "Crypto", "Foundation",
                                 "Synchronization"]),
+    "FrameScoutBenchmarks": system.union(["FrameScout", "FrameScoutScalarBaseline", "Foundation", "Dispatch"]),
     // The command line reaches reports through the façade's jobs, never the report layer itself.
     "framescout": system.union(["ArgumentParser", "FrameScout", "FrameScoutCore", "FrameScoutMedia", "FrameScoutSearch",
-                                "FrameScoutScalarBaseline", "Foundation", "Dispatch"]),
+                                "FrameScoutBenchmarks", "Foundation", "Dispatch"]),
   ]
 
   /// Every `import X` of every Swift file below `dir`, with the file it is in.
