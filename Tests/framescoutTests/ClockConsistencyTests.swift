@@ -14,18 +14,7 @@ final class ClockConsistencyTests: XCTestCase {
 
   var binary: URL { builtFramescout() }
 
-  func framescout(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-    let p = Process()
-    p.executableURL = binary
-    p.arguments = args
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-  }
+  func framescout(_ args: [String]) throws -> ProcessResult { try runProcess(binary, args) }
 
   /// (frame, time) of every data row of a CSV, from the named columns; times to the microsecond.
   func rows(_ csv: String, frame: String, time: String) -> [Row] {
@@ -83,14 +72,10 @@ final class ClockConsistencyTests: XCTestCase {
     try check(raw, options: ["--fps", "12.5"], dir: dir)
     // A variable frame rate: 25 fps for 60 frames, then 50 fps (timestamps tell each frame's time).
     let vfr = dir.appendingPathComponent("vfr.mkv").path
-    let make = Process()
-    make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    make.arguments = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", Self.videos.appendingPathComponent("passerby.mp4").path,
+    let make = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", Self.videos.appendingPathComponent("passerby.mp4").path,
                       "-vf", "setpts='if(lt(N,60),N/25,60/25+(N-60)/50)/TB'", "-fps_mode", "passthrough", "-c:v", "libx264",
-                      "-preset", "ultrafast", "-g", "50", "-enc_time_base", "1:1000", vfr]
-    try make.run()
-    make.waitUntilExit()
-    XCTAssertEqual(make.terminationStatus, 0, "ffmpeg could not make the VFR clip")
+                      "-preset", "ultrafast", "-g", "50", "-enc_time_base", "1:1000", vfr])
+    XCTAssertEqual(make.status, 0, "ffmpeg could not make the VFR clip: \(make.err)")
     try check(vfr, dir: dir)
   }
 }

@@ -7,35 +7,13 @@ final class CommandLineTests: XCTestCase {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   static let videos = root.appendingPathComponent("TestVideos")
 
-  /// The framescout binary beside this test bundle.
-  var binary: URL {
-    let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                      Bundle.main.bundleURL, Bundle(for: Self.self).bundleURL.deletingLastPathComponent()]
-    for dir in candidates {
-      let url = dir.appendingPathComponent("framescout")
-      if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    return candidates[0].appendingPathComponent("framescout")
-  }
+  var binary: URL { builtFramescout() }
 
-  struct Result { var status: Int32; var out: String; var err: String }
+  typealias Result = ProcessResult
 
   func framescout(_ args: [String], as user: String? = nil) throws -> Result {
-    let p = Process()
-    if let user {
-      p.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-      p.arguments = ["-u", user, "--", binary.path] + args
-    } else {
-      p.executableURL = binary
-      p.arguments = args
-    }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    guard let user else { return try runProcess(binary, args) }
+    return try runProcess(URL(fileURLWithPath: "/usr/sbin/runuser"), ["-u", user, "--", binary.path] + args)
   }
 
   func video(_ name: String) throws -> String {

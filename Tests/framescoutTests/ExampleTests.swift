@@ -8,15 +8,9 @@ final class ExampleTests: XCTestCase {
     let binary = builtFramescout().deletingLastPathComponent().appendingPathComponent("scan-events")
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scan-events-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let p = Process()
-    p.executableURL = binary
-    p.arguments = [GoldenTests.root.appendingPathComponent("TestVideos/passerby.mp4").path, dir.path]
-    let out = Pipe()
-    p.standardOutput = out
-    try p.run()
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    XCTAssertEqual(p.terminationStatus, 0, text)
+    let r = try runProcess(binary, [GoldenTests.root.appendingPathComponent("TestVideos/passerby.mp4").path, dir.path])
+    let text = r.out
+    XCTAssertEqual(r.status, 0, text)
     XCTAssertTrue(text.hasPrefix("event 1: 00:00:04.800 to 00:00:09.480 (#120-#237)"), text)
     XCTAssertEqual(text.split(separator: "\n").count, 1, text)
     let pictures = try FileManager.default.contentsOfDirectory(atPath: dir.path)

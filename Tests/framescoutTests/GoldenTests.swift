@@ -28,29 +28,20 @@ final class GoldenTests: XCTestCase {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("framescout-golden-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: out) }
-    let p = Process()
-    p.executableURL = binary
-    p.arguments = c.arguments.map { $0.replacingOccurrences(of: "$OUT", with: out.path) }
-    p.currentDirectoryURL = Self.root
-    let stdout = Pipe(), stderr = Pipe()
-    p.standardOutput = stdout
-    p.standardError = stderr
-    try p.run()
-    let o = stdout.fileHandleForReading.readDataToEndOfFile()
-    _ = stderr.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
+    let r = try runProcess(binary, c.arguments.map { $0.replacingOccurrences(of: "$OUT", with: out.path) }, in: Self.root)
+    let (status, o) = (r.status, r.output)
     // Paths in what it wrote name the temporary folder: make them $OUT again.
     func relative(_ data: Data) -> Data {
       Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: out.path, with: "$OUT").utf8)
     }
-    if c.output == "stdout" { return (p.terminationStatus, relative(o)) }
+    if c.output == "stdout" { return (status, relative(o)) }
     if c.output.hasPrefix("sha256:") {
       let file = out.appendingPathComponent(String(c.output.dropFirst(7)))
       let data = (try? Data(contentsOf: file)) ?? Data()
       let hex = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-      return (p.terminationStatus, Data((hex + "\n").utf8))
+      return (status, Data((hex + "\n").utf8))
     }
-    return (p.terminationStatus, relative((try? Data(contentsOf: out.appendingPathComponent(c.output))) ?? Data()))
+    return (status, relative((try? Data(contentsOf: out.appendingPathComponent(c.output))) ?? Data()))
   }
 
   func testEveryCommandWritesItsGoldenOutput() throws {
@@ -85,12 +76,3 @@ final class GoldenTests: XCTestCase {
   }
 }
 
-/// The framescout binary beside this test bundle.
-func builtFramescout() -> URL {
-  let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                    Bundle.main.bundleURL, Bundle(for: GoldenTests.self).bundleURL.deletingLastPathComponent()]
-  for dir in candidates where FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("framescout").path) {
-    return dir.appendingPathComponent("framescout")
-  }
-  return candidates[0].appendingPathComponent("framescout")
-}
