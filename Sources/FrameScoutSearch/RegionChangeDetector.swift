@@ -1,94 +1,124 @@
 import FrameScoutCore
 
-/// The decision rule, the same in both modes: the region has a *state* (the signature it
-/// settled on). A frame whose signature is more than `threshold` from the state starts a
-/// *candidate*; later frames within `threshold` of the candidate's first frame keep it; a
-/// frame that matches the state again drops it, a frame that matches neither starts a new
-/// candidate. A candidate that lasts `hold` seconds becomes the state: the change happened
-/// at the candidate's first frame.
+/// The decision rule, the same in both modes: the region has a *state*, a `RegionModel`
+/// learned from the state's first frames. A frame farther from the state than its noise
+/// explains (by more than `threshold`) starts a *candidate*, a model of its own; later
+/// frames that match the candidate feed it; a frame that matches the state again drops it,
+/// a frame that matches neither starts a new candidate. A candidate that lasts `hold`
+/// seconds is confirmed; when `decides`, it becomes a change only if its mean differs from
+/// the state's beyond their noise (a noisier or slightly shifted look of the same scene
+/// replaces the state silently). The coarse pass, which sees keyframes only, does not
+/// decide: every candidate it confirms is handed to the exact rule, frame by frame.
 struct StateRule {
   let threshold: Double
   let hold: Double
-  var state: Signature
+  var state: RegionModel
   var stateStart: FramePosition
-  var stateContrast: Double
-  var candidate: Signature
+  var candidate = RegionModel()
   var candidateStart: FramePosition?
-  var candidateContrast = 0.0
   /// The last position that matched the state (where a dense search must start).
   var lastMatch: FramePosition
 
-  init(first: Signature, at position: FramePosition, contrast: Double, threshold: Double, hold: Double) {
+  init(state: RegionModel, since start: FramePosition, lastMatch: FramePosition, threshold: Double, hold: Double) {
     self.threshold = threshold
     self.hold = hold
-    state = first
-    candidate = first
-    stateStart = position
-    stateContrast = contrast
-    lastMatch = position
+    self.state = state
+    stateStart = start
+    self.lastMatch = lastMatch
   }
 
   struct Change {
     var from: FramePosition   // first frame of the old state
-    var at: FramePosition     // first frame of the new state
+    var at: FramePosition     // first frame of the new state (the candidate's first frame)
     var lastMatch: FramePosition   // the last sample that still matched the old state
-    var distance: Double
-    var oldContrast: Double
-    var newContrast: Double
+    var old: RegionModel
   }
 
-  /// Feeds one sample; `contrast` is computed only when asked (it costs a few region statistics).
-  mutating func feed(_ sig: Signature, at position: FramePosition, contrast: () -> Double) -> Change? {
-    if sig.distance(to: state) <= threshold {
+  /// Feeds one sample; `contrast` is computed only when a model learns from the frame.
+  mutating func feed(_ thumbnail: [Int8], at position: FramePosition, decides: Bool, contrast: () -> Double) -> Change? {
+    if state.matches(thumbnail, threshold: threshold) {
       candidateStart = nil
       lastMatch = position
       return nil
     }
-    if let start = candidateStart, sig.distance(to: candidate) <= threshold {
+    if let start = candidateStart, candidate.matches(thumbnail, threshold: threshold) {
+      if !candidate.isComplete { candidate.add(thumbnail, contrast: contrast()) }
       guard position.timeline - start.timeline >= hold - 1e-9 else { return nil }
-      let change = Change(from: stateStart, at: start, lastMatch: lastMatch, distance: candidate.distance(to: state),
-                          oldContrast: stateContrast, newContrast: candidateContrast)
-      copySignature(candidate, into: &state)
-      stateStart = start
-      stateContrast = candidateContrast
       candidateStart = nil
+      let matched = lastMatch
       lastMatch = position
+      if decides && !candidate.differs(from: state, threshold: threshold) {
+        swap(&state, &candidate)     // the same scene, a little shifted or noisier: learn it
+        return nil
+      }
+      let change = Change(from: stateStart, at: start, lastMatch: matched, old: state)
+      swap(&state, &candidate)
+      stateStart = start
       return change
     }
-    copySignature(sig, into: &candidate)
+    candidate.reset(thumbnail, contrast: contrast(), noisePrior: state.noise)
     candidateStart = position
-    candidateContrast = contrast()
     return nil
   }
 }
 
-/// Copies a signature without reallocating the destination's thumbnail.
-func copySignature(_ src: Signature, into dst: inout Signature) {
-  dst.hash = src.hash
-  dst.statistics = src.statistics
-  dst.thumbnailContrast = src.thumbnailContrast
-  dst.thumbnail.withUnsafeMutableBufferPointer { d in
-    src.thumbnail.withUnsafeBufferPointer { s in d.baseAddress!.update(from: s.baseAddress!, count: s.count) }
+/// The frames since the state was last matched (thumbnails and positions, oldest first),
+/// so a confirmed change can be placed on the first frame that shows the new state: the
+/// candidate that lasted may have started a few frames late (grain, an arm at the
+/// region's edge). Bounded: the oldest frames are dropped past `capacity`.
+struct RecentFrames {
+  static let capacity = 1500
+  var thumbnails: [Int8]
+  var positions: [FramePosition] = []
+  var first = 0     // ring index of the oldest frame
+
+  init() {
+    thumbnails = [Int8](repeating: 0, count: Self.capacity * RegionModel.cells)
+    positions.reserveCapacity(Self.capacity)
+  }
+
+  var count: Int { positions.count }
+  mutating func removeAll() { positions.removeAll(keepingCapacity: true); first = 0 }
+
+  mutating func append(_ thumbnail: [Int8], at position: FramePosition) {
+    let slot: Int
+    if positions.count < Self.capacity { slot = positions.count; positions.append(position) }
+    else { slot = first; positions[first] = position; first = (first + 1) % Self.capacity }
+    thumbnails.withUnsafeMutableBufferPointer { t in
+      thumbnail.withUnsafeBufferPointer { s in (t.baseAddress! + slot * RegionModel.cells).update(from: s.baseAddress!, count: RegionModel.cells) }
+    }
+  }
+
+  /// The i-th oldest frame.
+  func position(_ i: Int) -> FramePosition { positions[(first + i) % max(positions.count, 1)] }
+  func cell(_ i: Int, _ k: Int) -> Float {
+    Float(thumbnails[((first + i) % positions.count) * RegionModel.cells + k]) / Float(Signature.thumbnailScale)
   }
 }
 
 /// The engine core of `watch`, fed one frame at a time (`process`, then `finish`): the
 /// region's signature in each frame, judged by the exact `StateRule`; a confirmed change
 /// becomes a `RegionChange`. Both decode drivers of `RegionWatcher` (coarse-to-fine and
-/// exhaustive) feed it the frames they decode, so both report the same changes.
+/// exhaustive) feed it the frames they decode, so both report the same changes. The first
+/// `RegionModel.frames` frames are the warm-up: they teach the first state (the frames
+/// that agree with most of them; a passer-by's frames are left out).
 public struct RegionChangeDetector {
   public let region: Region
-  /// Signature distance above which the region differs from its state (after the noise
-  /// pre-pass: max(settings, 2.5 × the region's noise)).
-  public internal(set) var threshold: Double
+  /// Signature distance, beyond the region's own noise, above which it differs from its state.
+  public let threshold: Double
   public let hold: Double
   /// The path of each file of the timeline (a change names its file).
   let paths: [String]
   let maker: SignatureMaker
   /// The signature of the last frame signed (reused storage).
   var signature: Signature
-  /// The exact rule, from the first frame processed on.
+  /// The exact rule, once the warm-up is over.
   var rule: StateRule?
+  var warmUp: [(thumbnail: [Int8], position: FramePosition, contrast: Double)] = []
+  var recent = RecentFrames()
+  /// The warm-up frames' distances to the state they taught, once it is learned (for
+  /// `--stats`; taken by the driver).
+  var learned: [(position: FramePosition, distance: Double)] = []
   var changes: [RegionChange] = []
 
   public init(region: Region, threshold: Double, hold: Double, paths: [String]) {
@@ -110,20 +140,56 @@ public struct RegionChangeDetector {
     return true
   }
 
-  /// Feeds one frame to the exact rule: the first frame sets the state; a confirmed change
-  /// is recorded. Returns the frame's signature distance to the state it was judged
-  /// against (nil for the first frame, or a frame that does not hold the region).
+  /// The noise of the current state (signature distance of one frame to its mean), once known.
+  public var noiseDistance: Double { rule.map { $0.state.noise.squareRoot() / 2 } ?? 0 }
+  /// The noise of the first state (learned in the warm-up), for the report.
+  public internal(set) var firstStateNoise = 0.0
+  /// Whether the warm-up is over (the first state is known).
+  public var isWarm: Bool { rule != nil }
+
+  /// Feeds one frame to the exact rule: the warm-up's frames teach the first state; then a
+  /// confirmed change is recorded. Returns the frame's signature distance to the state it
+  /// was judged against (nil during the warm-up, or for a frame that does not hold the region).
   @discardableResult
   public mutating func process(_ luma: GrayView, at position: FramePosition) -> Double? {
     guard sign(luma) else { return nil }
     let bounds = region.bounds
     guard rule != nil else {
-      rule = StateRule(first: signature, at: position, contrast: Self.contrast(of: bounds, in: luma), threshold: threshold, hold: hold)
+      warmUp.append((signature.thumbnail, position, Self.contrast(of: bounds, in: luma)))
+      if warmUp.count == RegionModel.frames { learnFirstState() }
       return nil
     }
-    let distance = signature.distance(to: rule!.state)
-    if let change = rule!.feed(signature, at: position, contrast: { Self.contrast(of: bounds, in: luma) }) { record(change) }
+    let distance = rule!.state.distance(signature.thumbnail)
+    let change = rule!.feed(signature.thumbnail, at: position, decides: true) { Self.contrast(of: bounds, in: luma) }
+    if let change { record(change) }
+    if rule!.lastMatch == position { recent.removeAll() } else { recent.append(signature.thumbnail, at: position) }
     return distance
+  }
+
+  /// The first state, from the warm-up frames that agree with the cell-wise median of all of
+  /// them (within 3× the median frame's spread): a passer-by in the first second is left out.
+  mutating func learnFirstState() {
+    let n = warmUp.count
+    var median = [Float](repeating: 0, count: RegionModel.cells)
+    var column = [Int8](repeating: 0, count: n)
+    for k in 0..<RegionModel.cells {
+      for i in 0..<n { column[i] = warmUp[i].thumbnail[k] }
+      column.sort()
+      median[k] = Float(column[n / 2]) / Float(Signature.thumbnailScale)
+    }
+    let spread = warmUp.map { w in
+      (0..<RegionModel.cells).reduce(Float(0)) { s, k in
+        let d = Float(w.thumbnail[k]) / Float(Signature.thumbnailScale) - median[k]
+        return s + d * d
+      }
+    }
+    let limit = 3 * spread.sorted()[n / 2] + 1e-6
+    var model = RegionModel()
+    for (i, w) in warmUp.enumerated() where spread[i] <= limit { model.add(w.thumbnail, contrast: w.contrast) }
+    firstStateNoise = model.noise.squareRoot() / 2
+    learned = warmUp.map { ($0.position, model.distance($0.thumbnail)) }
+    rule = StateRule(state: model, since: warmUp[0].position, lastMatch: warmUp[n - 1].position, threshold: threshold, hold: hold)
+    warmUp = []
   }
 
   /// The changes confirmed so far. A candidate still pending (it did not last `hold`
@@ -134,40 +200,76 @@ public struct RegionChangeDetector {
   func contrast(_ luma: GrayView) -> Double { Self.contrast(of: region.bounds, in: luma) }
 
   /// How much the region stands out from the scene around it: the mean absolute step in
-  /// gray level across the region's border (2-pixel bands inside against 2-pixel bands
-  /// outside, along the sides that have an outside). An object in a box drawn around it
-  /// breaks the scene at the border (high); the empty scene continues across it (low).
+  /// gray level across the region's border, between 2-pixel bands inside and outside,
+  /// each side cut into 8-pixel segments whose bands are averaged before the step is taken
+  /// (so sensor grain, which has no step, averages out instead of adding to it). An object
+  /// in a box drawn around it breaks the scene at the border (high); the empty scene
+  /// continues across it (low).
   static func contrast(of b: PixelRect, in luma: GrayView) -> Double {
     var total = 0, count = 0
-    func band(_ x: Int, _ y: Int, _ dx: Int, _ dy: Int) -> Int { Int(luma[x, y]) + Int(luma[x + dx, y + dy]) }
-    if b.y >= 2 {
-      for x in b.x..<(b.x + b.width) { total += abs(band(x, b.y, 0, 1) - band(x, b.y - 1, 0, -1)); count += 1 }
+    /// One side: `n` pixels along (x, y) + t·(ax, ay); inside is (dx, dy) from the border.
+    func side(_ x: Int, _ y: Int, _ ax: Int, _ ay: Int, _ n: Int, _ dx: Int, _ dy: Int) {
+      var t = 0
+      while t < n {
+        let len = min(8, n - t)
+        var inside = 0, outside = 0
+        for u in t..<(t + len) {
+          let px = x + u * ax, py = y + u * ay
+          inside += Int(luma[px, py]) + Int(luma[px + dx, py + dy])
+          outside += Int(luma[px - dx, py - dy]) + Int(luma[px - 2 * dx, py - 2 * dy])
+        }
+        total += abs(inside - outside) * 8 / len
+        count += 1
+        t += len
+      }
     }
-    if b.y + b.height + 2 <= luma.height {
-      let y = b.y + b.height
-      for x in b.x..<(b.x + b.width) { total += abs(band(x, y - 1, 0, -1) - band(x, y, 0, 1)); count += 1 }
+    if b.y >= 2 { side(b.x, b.y, 1, 0, b.width, 0, 1) }
+    if b.y + b.height + 2 <= luma.height { side(b.x, b.y + b.height - 1, 1, 0, b.width, 0, -1) }
+    if b.x >= 2 { side(b.x, b.y, 0, 1, b.height, 1, 0) }
+    if b.x + b.width + 2 <= luma.width { side(b.x + b.width - 1, b.y, 0, 1, b.height, -1, 0) }
+    return count > 0 ? Double(total) / Double(16 * count) : 0
+  }
+
+  /// The first frame that shows the new state: from the candidate's first frame, back over
+  /// the frames since the old state was last seen while they look like the new state (they
+  /// match its model, and lie closer to it than to the old one along the change). The
+  /// candidate that lasted may have started late: in heavy grain a frame of the new state
+  /// can fail to match the candidate's first, single noisy frame.
+  func placeChange(_ c: StateRule.Change, new: RegionModel) -> FramePosition {
+    guard let end = (0..<recent.count).firstIndex(where: { recent.position($0) == c.at }) else { return c.at }
+    var change = [Float](repeating: 0, count: RegionModel.cells)
+    var energy: Float = 0
+    for k in 0..<RegionModel.cells { change[k] = new.mean[k] - c.old.mean[k]; energy += change[k] * change[k] }
+    guard energy > 0 else { return c.at }
+    let limit = new.expectedNoise + 4 * threshold * threshold
+    var i = end
+    while i > 0 {
+      var along: Float = 0, residual: Float = 0
+      for k in 0..<RegionModel.cells {
+        let x = recent.cell(i - 1, k)
+        along += (x - c.old.mean[k]) * change[k]
+        residual += (x - new.mean[k]) * (x - new.mean[k])
+      }
+      guard along / energy > 0.5, Double(residual) / Double(RegionModel.cells) <= limit else { break }
+      i -= 1
     }
-    if b.x >= 2 {
-      for y in b.y..<(b.y + b.height) { total += abs(band(b.x, y, 1, 0) - band(b.x - 1, y, -1, 0)); count += 1 }
-    }
-    if b.x + b.width + 2 <= luma.width {
-      let x = b.x + b.width
-      for y in b.y..<(b.y + b.height) { total += abs(band(x - 1, y, -1, 0) - band(x, y, 1, 0)); count += 1 }
-    }
-    return count > 0 ? Double(total) / Double(2 * count) : 0
+    return recent.position(i)
   }
 
   mutating func record(_ c: StateRule.Change) {
+    let new = rule!.state
+    let at = placeChange(c, new: new)
     // Which state is the empty scene? The one that blends with its surroundings.
+    let (old, now) = (c.old.contrast, new.contrast)
     let kind: EventKind
-    if c.oldContrast > c.newContrast * 1.5 && c.oldContrast - c.newContrast > 3 { kind = .disappeared }
-    else if c.newContrast > c.oldContrast * 1.5 && c.newContrast - c.oldContrast > 3 { kind = .appeared }
+    if old > now * 1.5 && old - now > 3 { kind = .disappeared }
+    else if now > old * 1.5 && now - old > 3 { kind = .appeared }
     else { kind = .changed }
     // The "before" picture is the last frame that still showed the old state: the frame
     // just before the change, or, when something hid the region meanwhile, the last frame
     // before it was hidden.
-    changes.append(RegionChange(kind: kind, after: c.at, before: c.lastMatch, previousStateSince: c.from, score: c.distance,
-                                region: region.bounds, contrastBefore: c.oldContrast, contrastAfter: c.newContrast,
-                                file: paths[c.at.file]))
+    changes.append(RegionChange(kind: kind, after: at, before: c.lastMatch, previousStateSince: c.from,
+                                score: new.distance(to: c.old), region: region.bounds, contrastBefore: old, contrastAfter: now,
+                                file: paths[at.file]))
   }
 }

@@ -18,9 +18,9 @@ public struct WatchSampling: Sendable {
   public var keyframesSampled = 0
   /// Coarse mode: the longest time between two consecutive keyframe samples (seconds).
   public var longestSampleGap = 0.0
-  /// Median signature distance of the first frames to the very first one (the region's
-  /// noise: sensor grain and compression, as the rule will see it), and the threshold
-  /// used: max(--threshold, 2.5 × that noise).
+  /// The region's noise in the first state (sensor grain and compression: the signature
+  /// distance of one frame to the mean of the state's first frames), and the threshold
+  /// used (--threshold: how far beyond its own noise a frame must be from the state).
   public var noiseDistance = 0.0
   public var effectiveThreshold = 0.0
   public var framesDecoded = 0
@@ -87,6 +87,10 @@ public final class RegionWatcher {
   func feed(_ frame: borrowing VideoFrame, file: Int) {
     let pos = position(frame, file: file)
     if let distance = detector.process(frame.luma, at: pos) { onSample?(pos, distance, false) }
+    if !detector.learned.isEmpty {
+      for (p, distance) in detector.learned { onSample?(p, distance, false) }
+      detector.learned = []
+    }
   }
 
   func inRange(_ timelineTime: Double) -> Bool {
@@ -105,36 +109,36 @@ public final class RegionWatcher {
       keyframeSpacing: keyframes ? settings.effectiveStep : nil))
   }
 
-  /// Frames decoded at the start to measure the region's noise (same in both modes).
-  static let noiseFrames = 50
-
-  /// Measures how much the region's signature moves from frame to frame on its own
-  /// (sensor noise, compression) over the first frames of the searched range, so a grainy
-  /// night clip gets a threshold above its noise. Both modes run this same pre-pass.
-  func measureNoise() throws -> Double {
-    let file = settings.from.flatMap { f in timeline.entries.lastIndex { $0.offset <= f } } ?? 0
-    let entry = timeline.entries[file]
-    let d = try decoder(file: file, keyframes: false)
-    let start = (settings.from ?? 0) - entry.offset
-    if start > 0 { try d.seek(toKeyframeAtOrBefore: start) }
-    var first: Signature? = nil
-    var distances: [Double] = []
-    try d.forEachFrame { frame in
-      if frame.time < start - 1e-6 { return .next }
-      guard detector.sign(frame.luma) else { return .next }
-      if let f = first { distances.append(detector.signature.distance(to: f)) } else { first = detector.signature }
-      return distances.count >= Self.noiseFrames - 1 ? .stop : .next
+  /// Decodes the first frames of the searched range, frame by frame, into the detector
+  /// until its warm-up has taught it the first state (the same frames in both modes).
+  /// Returns the last position decoded, nil when the footage ended first.
+  func warmUp() throws -> FramePosition? {
+    var last: FramePosition? = nil
+    let first = settings.from.flatMap { f in timeline.entries.lastIndex { $0.offset <= f } } ?? 0
+    for file in first..<timeline.entries.count {
+      let entry = timeline.entries[file]
+      if let to = settings.to, entry.offset > to { break }
+      let d = try decoder(file: file, keyframes: false)
+      if let from = settings.from, from > entry.offset { try d.seek(toKeyframeAtOrBefore: from - entry.offset) }
+      try d.forEachFrame { frame in
+        let t = entry.offset + frame.time
+        if pastEnd(t) { return .stop }
+        guard inRange(t) else { return .next }
+        sampling.framesDecoded += 1
+        feed(frame, file: file)
+        last = position(frame, file: file)
+        return detector.isWarm ? .stop : .next
+      }
+      if detector.isWarm { return last }
     }
-    distances.sort()
-    return distances.isEmpty ? 0 : distances[distances.count / 2]
+    return nil
   }
 
   /// Runs the search over every file. `progress` receives timeline seconds reached.
   public func run(progress: (Double) -> Void = { _ in }) throws -> WatchResult {
-    sampling.noiseDistance = try measureNoise()
-    sampling.effectiveThreshold = max(settings.threshold, 2.5 * sampling.noiseDistance)
-    detector.threshold = sampling.effectiveThreshold
+    sampling.effectiveThreshold = settings.threshold
     if settings.exhaustive { try runExhaustive(progress) } else { try runCoarse(progress) }
+    sampling.noiseDistance = detector.firstStateNoise
     for e in timeline.entries { sampling.duration = max(sampling.duration, e.offset + (e.duration ?? 0)) }
     sampling.guarantee = guarantee
     return WatchResult(changes: detector.finish(), sampling: sampling, warnings: warnings)
@@ -179,8 +183,9 @@ public final class RegionWatcher {
   /// change, the exact rule (the one `--exhaustive` runs) replays every frame from the
   /// last keyframe that still matched the old state, until it is settled past the change.
   func runCoarse(_ progress: (Double) -> Void) throws {
-    var pass = CoarsePass()
-    var file = 0
+    guard let warm = try warmUp() else { return }
+    var pass = CoarsePass(rule: detector.rule, resume: warm, lastSample: warm.timeline)
+    var file = warm.file
     files: while file < timeline.entries.count {
       if let to = settings.to, timeline.entries[file].offset > to { break }
       let kd = try decoder(file: file, keyframes: true)
@@ -228,14 +233,9 @@ public final class RegionWatcher {
       guard detector.sign(frame.luma) else { return .next }
       let pos = position(frame, file: file)
       progress(t)
-      guard pass.rule != nil else {
-        pass.rule = StateRule(first: detector.signature, at: pos, contrast: detector.contrast(frame.luma),
-                              threshold: sampling.effectiveThreshold, hold: settings.hold)
-        detector.rule = pass.rule    // the exact rule starts from the same first frame as --exhaustive
-        return .next
-      }
-      onSample?(pos, detector.signature.distance(to: pass.rule!.state), true)
-      if let change = pass.rule!.feed(detector.signature, at: pos, contrast: { 0 }) {
+      let thumbnail = detector.signature.thumbnail
+      onSample?(pos, pass.rule!.state.distance(thumbnail), true)
+      if let change = pass.rule!.feed(thumbnail, at: pos, decides: false, contrast: { 0 }) {
         dense = (change.lastMatch, pos)
         return .stop
       }
@@ -252,6 +252,7 @@ public final class RegionWatcher {
     // The exact rule restarts at `from`, which matched its state: no candidate.
     exact.candidateStart = nil
     detector.rule = exact
+    detector.recent.removeAll()
     var last = from
     var file = from.file
     var done = false

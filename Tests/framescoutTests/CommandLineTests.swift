@@ -160,7 +160,7 @@ final class CommandLineTests: XCTestCase {
     XCTAssertTrue(text.out.contains("disappeared #\(frame)"), text.out)
     let rows = try String(contentsOfFile: stats, encoding: .utf8).split(separator: "\n")
     XCTAssertEqual(rows.first, "file,frame,time,timeline,distance,threshold,sample")
-    XCTAssertEqual(rows.count, 400, "one row per frame after the first")
+    XCTAssertEqual(rows.count, 401, "the header and one row per frame")
   }
 
   func testWatchRejectsBadRegionsAndTimes() throws {

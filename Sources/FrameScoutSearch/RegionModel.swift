@@ -1,0 +1,128 @@
+import FrameScoutCore
+
+/// What a region looks like in one state, learned from the state's first frames: the mean
+/// of their lighting-normalised thumbnails (`Signature.thumbnail`, in standard deviations:
+/// cell / 32), the noise of one frame about that mean, and the region's border contrast.
+///
+/// One frame of a grainy night clip is a poor picture of a state: its thumbnail carries the
+/// grain. The mean of `RegionModel.frames` frames carries a fraction of it, and the
+/// measured noise lets the rule ask "is this frame farther from the state than its own
+/// noise explains?" instead of comparing noisy frames with a threshold blown up by noise.
+/// A model is fed only while its state is new (the warm-up of the first state, a
+/// candidate's first frames): both decode drivers feed it the same frames.
+struct RegionModel {
+  /// Frames a model learns from (the first frames of its state).
+  static let frames = 24
+  /// Noise estimates need this many frames; fewer borrow the previous state's noise.
+  static let framesForNoise = 8
+  static let cells = Signature.thumbnailSide * Signature.thumbnailSide
+
+  var sum: [Float]
+  var sumOfSquares: [Float]
+  var mean: [Float]
+  var count = 0
+  var contrastSum = 0.0
+  /// The noise to assume while too few frames measure it (cell units², see `noise`).
+  var noisePrior = 0.0
+
+  init() {
+    sum = [Float](repeating: 0, count: Self.cells)
+    sumOfSquares = sum
+    mean = sum
+  }
+
+  var isComplete: Bool { count >= Self.frames }
+
+  /// Mean variance of one frame's cells about the mean, in (standard deviations)²: the
+  /// grain and compression noise of the state, as its thumbnails see it.
+  var noise: Double {
+    guard count >= Self.framesForNoise else { return noisePrior }
+    var total = 0.0
+    for k in 0..<Self.cells {
+      let m = Double(sum[k]) / Double(count)
+      total += max(0, Double(sumOfSquares[k]) / Double(count) - m * m)
+    }
+    return total / Double(Self.cells) * Double(count) / Double(count - 1)
+  }
+
+  /// Border contrast averaged over the model's frames (see `RegionChangeDetector.contrast`).
+  var contrast: Double { count > 0 ? contrastSum / Double(count) : 0 }
+
+  /// Starts the model over from one frame.
+  mutating func reset(_ thumbnail: [Int8], contrast: Double, noisePrior prior: Double) {
+    for k in 0..<Self.cells { sum[k] = 0; sumOfSquares[k] = 0 }
+    count = 0
+    contrastSum = 0
+    noisePrior = prior
+    add(thumbnail, contrast: contrast)
+  }
+
+  /// Adds a frame (ignored once the model is complete).
+  mutating func add(_ thumbnail: [Int8], contrast: Double) {
+    guard count < Self.frames else { return }
+    count += 1
+    contrastSum += contrast
+    let n = Float(count)
+    for k in 0..<Self.cells {
+      let v = Float(thumbnail[k]) / Float(Signature.thumbnailScale)
+      sum[k] += v
+      sumOfSquares[k] += v * v
+      mean[k] = sum[k] / n
+    }
+  }
+
+  /// Mean squared difference between a frame's cells and the model's mean (σ²).
+  func meanSquare(_ thumbnail: [Int8]) -> Double {
+    var s: Float = 0
+    for k in 0..<Self.cells {
+      let d = Float(thumbnail[k]) / Float(Signature.thumbnailScale) - mean[k]
+      s += d * d
+    }
+    return Double(s) / Double(Self.cells)
+  }
+
+  /// What `meanSquare` of a frame of this state is expected to be: its own noise plus the
+  /// noise left in the mean.
+  var expectedNoise: Double { noise * (1 + 1 / Double(max(count, 1))) }
+
+  /// Whether a frame shows this state: farther from the mean than noise explains by less
+  /// than `threshold` (a signature distance: half the RMS difference in σ).
+  func matches(_ thumbnail: [Int8], threshold: Double) -> Bool {
+    meanSquare(thumbnail) - expectedNoise <= 4 * threshold * threshold
+  }
+
+  /// The signature distance of a frame to the mean (for `--stats`).
+  func distance(_ thumbnail: [Int8]) -> Double { meanSquare(thumbnail).squareRoot() / 2 }
+}
+
+/// Squared differences of two cell vectors, averaged after dropping the `drop` largest:
+/// a few cells at the region's edge (the arm or shadow of someone standing beside it)
+/// do not make two looks differ. Used only where a change is decided, not per frame.
+func trimmedMeanSquare(_ count: Int, drop: Int, _ difference: (Int) -> Float) -> Double {
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { buffer in
+    var d = buffer
+    for k in 0..<count { let v = difference(k); d[k] = v * v }
+    d.sort()
+    var s: Float = 0
+    for k in 0..<(count - drop) { s += d[k] }
+    return Double(s) / Double(count - drop)
+  }
+}
+
+extension RegionModel {
+  /// Whether two models show different looks of the region: their means differ by more
+  /// than `threshold` beyond what the noise left in them explains, after dropping the cells
+  /// that differ most (1/16 of the region: a shadow or an arm at its edge).
+  func differs(from other: RegionModel, threshold: Double) -> Bool {
+    let ms = trimmedMeanSquare(Self.cells, drop: Self.cells / 16) { self.mean[$0] - other.mean[$0] }
+    let residual = noise / Double(max(count, 1)) + other.noise / Double(max(other.count, 1))
+    return ms - residual > 4 * threshold * threshold
+  }
+
+  /// The distance between the two means (the change's score).
+  func distance(to other: RegionModel) -> Double {
+    var s: Float = 0
+    for k in 0..<Self.cells { let d = mean[k] - other.mean[k]; s += d * d }
+    return (Double(s) / Double(Self.cells)).squareRoot() / 2
+  }
+}
