@@ -35,14 +35,15 @@ struct StateRule {
   }
 
   /// Feeds one sample; `contrast` is computed only when a model learns from the frame.
-  mutating func feed(_ thumbnail: [Int8], at position: FramePosition, decides: Bool, contrast: () -> Double) -> Change? {
+  /// `scale` is the frame's normalisation divisor (see `RegionModel.scale`).
+  mutating func feed(_ thumbnail: [Int8], scale: Double, at position: FramePosition, decides: Bool, contrast: () -> Double) -> Change? {
     if state.matches(thumbnail, threshold: threshold) {
       candidateStart = nil
       lastMatch = position
       return nil
     }
     if let start = candidateStart, candidate.matches(thumbnail, threshold: threshold) {
-      if !candidate.isComplete { candidate.add(thumbnail, contrast: contrast()) }
+      if !candidate.isComplete { candidate.add(thumbnail, scale: scale, contrast: contrast()) }
       guard position.timeline - start.timeline >= hold - 1e-9 else { return nil }
       candidateStart = nil
       let matched = lastMatch
@@ -56,7 +57,7 @@ struct StateRule {
       stateStart = start
       return change
     }
-    candidate.reset(thumbnail, contrast: contrast(), noisePrior: state.noise)
+    candidate.reset(thumbnail, scale: scale, contrast: contrast(), noisePrior: state.noise(atScale: scale))
     candidateStart = position
     return nil
   }
@@ -114,7 +115,7 @@ public struct RegionChangeDetector {
   var signature: Signature
   /// The exact rule, once the warm-up is over.
   var rule: StateRule?
-  var warmUp: [(thumbnail: [Int8], position: FramePosition, contrast: Double)] = []
+  var warmUp: [(thumbnail: [Int8], scale: Double, position: FramePosition, contrast: Double)] = []
   var recent = RecentFrames()
   /// The warm-up frames' distances to the state they taught, once it is learned (for
   /// `--stats`; taken by the driver).
@@ -140,6 +141,9 @@ public struct RegionChangeDetector {
     return true
   }
 
+  /// The normalisation divisor of the last frame signed (gray levels).
+  var scale: Double { max(signature.thumbnailContrast, maker.contrastFloor) }
+
   /// The noise of the current state (signature distance of one frame to its mean), once known.
   public var noiseDistance: Double { rule.map { $0.state.noise.squareRoot() / 2 } ?? 0 }
   /// The noise of the first state (learned in the warm-up), for the report.
@@ -155,12 +159,12 @@ public struct RegionChangeDetector {
     guard sign(luma) else { return nil }
     let bounds = region.bounds
     guard rule != nil else {
-      warmUp.append((signature.thumbnail, position, Self.contrast(of: bounds, in: luma)))
+      warmUp.append((signature.thumbnail, scale, position, Self.contrast(of: bounds, in: luma)))
       if warmUp.count == RegionModel.frames { learnFirstState() }
       return nil
     }
     let distance = rule!.state.distance(signature.thumbnail)
-    let change = rule!.feed(signature.thumbnail, at: position, decides: true) { Self.contrast(of: bounds, in: luma) }
+    let change = rule!.feed(signature.thumbnail, scale: scale, at: position, decides: true) { Self.contrast(of: bounds, in: luma) }
     if let change { record(change) }
     if rule!.lastMatch == position { recent.removeAll() } else { recent.append(signature.thumbnail, at: position) }
     return distance
@@ -185,7 +189,7 @@ public struct RegionChangeDetector {
     }
     let limit = 3 * spread.sorted()[n / 2] + 1e-6
     var model = RegionModel()
-    for (i, w) in warmUp.enumerated() where spread[i] <= limit { model.add(w.thumbnail, contrast: w.contrast) }
+    for (i, w) in warmUp.enumerated() where spread[i] <= limit { model.add(w.thumbnail, scale: w.scale, contrast: w.contrast) }
     firstStateNoise = model.noise.squareRoot() / 2
     learned = warmUp.map { ($0.position, model.distance($0.thumbnail)) }
     rule = StateRule(state: model, since: warmUp[0].position, lastMatch: warmUp[n - 1].position, threshold: threshold, hold: hold)
@@ -203,7 +207,7 @@ public struct RegionChangeDetector {
   /// gray level across the region's border, between 2-pixel bands inside and outside,
   /// each side cut into 8-pixel segments whose bands are averaged before the step is taken
   /// (so sensor grain, which has no step, averages out instead of adding to it). An object
-  /// in a box drawn around it breaks the scene at the border (high); the empty scene
+  /// the box was drawn tight around breaks the scene at the border (high); the empty scene
   /// continues across it (low).
   static func contrast(of b: PixelRect, in luma: GrayView) -> Double {
     var total = 0, count = 0
@@ -228,6 +232,43 @@ public struct RegionChangeDetector {
     if b.x >= 2 { side(b.x, b.y, 0, 1, b.height, 1, 0) }
     if b.x + b.width + 2 <= luma.width { side(b.x + b.width - 1, b.y, 0, 1, b.height, -1, 0) }
     return count > 0 ? Double(total) / Double(16 * count) : 0
+  }
+
+  /// How much the part of the region that changed stands out, in each of the two looks,
+  /// from the part around it that did not (gray levels: the step in mean plus the step in
+  /// spread between the changed cells and their unchanged neighbours). The look with the
+  /// object shows a step; the empty scene continues across. nil when too few cells
+  /// stayed unchanged to compare with (a box drawn tight around the object: the border
+  /// contrast decides then).
+  static func standOut(old: RegionModel, new: RegionModel) -> (old: Double, new: Double)? {
+    let n = RegionModel.cells, side = Signature.thumbnailSide
+    var diff = [Double](repeating: 0, count: n)
+    for k in 0..<n { diff[k] = Double(new.mean[k]) * new.scale - Double(old.mean[k]) * old.scale }
+    let offset = diff.sorted()[n / 2]
+    let size = diff.map { abs($0 - offset) }
+    let strong = size.sorted()[n * 95 / 100]
+    guard strong > 0 else { return nil }
+    let changed = size.map { $0 >= strong / 2 }
+    var neighbour = [Bool](repeating: false, count: n)
+    for k in 0..<n where !changed[k] {
+      let x = k % side, y = k / side
+      for dy in -1...1 { for dx in -1...1 {
+        let nx = x + dx, ny = y + dy
+        if nx >= 0, ny >= 0, nx < side, ny < side, changed[ny * side + nx] { neighbour[k] = true }
+      } }
+    }
+    guard neighbour.filter({ $0 }).count >= n / 16 else { return nil }
+    func step(_ m: RegionModel) -> Double {
+      var a = (0.0, 0.0, 0), b = (0.0, 0.0, 0)
+      for k in 0..<n {
+        let v = Double(m.mean[k]) * m.scale
+        if changed[k] { a = (a.0 + v, a.1 + v * v, a.2 + 1) } else if neighbour[k] { b = (b.0 + v, b.1 + v * v, b.2 + 1) }
+      }
+      let (ma, mb) = (a.0 / Double(a.2), b.0 / Double(b.2))
+      let (sa, sb) = ((max(0, a.1 / Double(a.2) - ma * ma)).squareRoot(), (max(0, b.1 / Double(b.2) - mb * mb)).squareRoot())
+      return abs(ma - mb) + abs(sa - sb)
+    }
+    return (step(old), step(new))
   }
 
   /// The first frame that shows the new state: from the candidate's first frame, back over
@@ -259,16 +300,24 @@ public struct RegionChangeDetector {
   mutating func record(_ c: StateRule.Change) {
     let new = rule!.state
     let at = placeChange(c, new: new)
-    // Which state is the empty scene? The one that blends with its surroundings.
-    let (old, now) = (c.old.contrast, new.contrast)
-    let kind: EventKind
-    if old > now * 1.5 && old - now > 3 { kind = .disappeared }
-    else if now > old * 1.5 && now - old > 3 { kind = .appeared }
-    else { kind = .changed }
+    // Which state is the empty scene? The one that blends with its surroundings: at the
+    // region's border (a box drawn tight around the object), else, where both looks
+    // continue across the border (a box drawn with a margin), around the changed part.
+    func decided(_ a: Double, _ b: Double) -> EventKind? {
+      if a > b * 1.5 && a - b > 3 { return .disappeared }
+      if b > a * 1.5 && b - a > 3 { return .appeared }
+      return nil
+    }
+    var (old, now) = (c.old.contrast, new.contrast)
+    var kind = decided(old, now)
+    if kind == nil, let inside = Self.standOut(old: c.old, new: new) {
+      (old, now) = inside
+      kind = decided(old, now)
+    }
     // The "before" picture is the last frame that still showed the old state: the frame
     // just before the change, or, when something hid the region meanwhile, the last frame
     // before it was hidden.
-    changes.append(RegionChange(kind: kind, after: at, before: c.lastMatch, previousStateSince: c.from,
+    changes.append(RegionChange(kind: kind ?? .changed, after: at, before: c.lastMatch, previousStateSince: c.from,
                                 score: new.distance(to: c.old), region: region.bounds, contrastBefore: old, contrastAfter: now,
                                 file: paths[at.file]))
   }

@@ -22,6 +22,9 @@ struct RegionModel {
   var mean: [Float]
   var count = 0
   var contrastSum = 0.0
+  /// Sum of the frames' normalisation divisors (gray levels: the thumbnail's deviation or
+  /// the contrast floor), to carry noise over between looks of different contrast.
+  var scaleSum = 0.0
   /// The noise to assume while too few frames measure it (cell units², see `noise`).
   var noisePrior = 0.0
 
@@ -47,21 +50,29 @@ struct RegionModel {
 
   /// Border contrast averaged over the model's frames (see `RegionChangeDetector.contrast`).
   var contrast: Double { count > 0 ? contrastSum / Double(count) : 0 }
+  /// Mean normalisation divisor of the model's frames (gray levels).
+  var scale: Double { count > 0 ? scaleSum / Double(count) : 1 }
 
-  /// Starts the model over from one frame.
-  mutating func reset(_ thumbnail: [Int8], contrast: Double, noisePrior prior: Double) {
+  /// The noise this model's grain would have in a look normalised by `scale`: grain is a
+  /// matter of gray levels, and a flatter look (an object taken away) is divided by less.
+  func noise(atScale other: Double) -> Double { noise * (scale / other) * (scale / other) }
+
+  /// Starts the model over from one frame, assuming `prior` noise until it can measure its own.
+  mutating func reset(_ thumbnail: [Int8], scale: Double, contrast: Double, noisePrior prior: Double) {
     for k in 0..<Self.cells { sum[k] = 0; sumOfSquares[k] = 0 }
     count = 0
     contrastSum = 0
+    scaleSum = 0
     noisePrior = prior
-    add(thumbnail, contrast: contrast)
+    add(thumbnail, scale: scale, contrast: contrast)
   }
 
   /// Adds a frame (ignored once the model is complete).
-  mutating func add(_ thumbnail: [Int8], contrast: Double) {
+  mutating func add(_ thumbnail: [Int8], scale: Double, contrast: Double) {
     guard count < Self.frames else { return }
     count += 1
     contrastSum += contrast
+    scaleSum += scale
     let n = Float(count)
     for k in 0..<Self.cells {
       let v = Float(thumbnail[k]) / Float(Signature.thumbnailScale)

@@ -49,6 +49,56 @@ final class RegionChangeDetectorTests: XCTestCase {
     XCTAssertFalse(c.wasHidden)
   }
 
+  /// Gaussian grain from a fixed seed (xorshift + Box–Muller), for reproducible noisy frames.
+  struct Grain {
+    var state: UInt64
+    mutating func uniform() -> Double {
+      state ^= state << 13; state ^= state >> 7; state ^= state << 17
+      return (Double(state >> 11) + 0.5) / Double(1 << 53)
+    }
+    mutating func gaussian() -> Double { (-2 * log(uniform())).squareRoot() * cos(2 * .pi * uniform()) }
+  }
+
+  /// A dark, low-contrast 96×96 scene (a faint box of +14 gray levels on a textured
+  /// ground) under grain of σ `sigma` (from `sigmaAfter` at frame `noiseStep` on); the
+  /// box is gone from frame `removal` on.
+  func grainyFrame(_ n: Int, removal: Int?, sigma: Double, sigmaAfter: Double? = nil, noiseStep: Int = .max,
+                   grain: inout Grain) -> GrayImage {
+    var image = GrayImage(width: 96, height: 96)
+    let s = n >= noiseStep ? (sigmaAfter ?? sigma) : sigma
+    for y in 0..<96 {
+      for x in 0..<96 {
+        var v = 30.0 + 6 * sin(Double(x) / 5) * cos(Double(y) / 7)
+        if (removal.map { n < $0 } ?? true) && (36..<60).contains(x) && (40..<60).contains(y) { v += 14 }
+        image[x, y] = UInt8(max(0, min(255, (v + s * grain.gaussian()).rounded())))
+      }
+    }
+    return image
+  }
+
+  /// In grain that makes one frame's distance to the state about as large as the threshold,
+  /// the faint box's removal is found at its exact frame, and grain alone (even when it
+  /// doubles, as when a camera's gain rises) is no change.
+  func testRemovalInHeavyGrainIsFoundAtItsFrame() throws {
+    let region = try RegionSpec(parsing: "32,36,32,28").resolve(frameWidth: 96, frameHeight: 96)
+    func run(removal: Int?, sigmaAfter: Double? = nil) -> (changes: [RegionChange], noise: Double) {
+      var detector = RegionChangeDetector(region: region, threshold: 0.2, hold: 2, paths: ["grain"])
+      var grain = Grain(state: 0x9E37_79B9_7F4A_7C15)
+      for n in 0..<300 {
+        let image = grainyFrame(n, removal: removal, sigma: 10, sigmaAfter: sigmaAfter, noiseStep: 150, grain: &grain)
+        image.withView { _ = detector.process($0, at: position(n)) }
+      }
+      return (detector.finish(), detector.firstStateNoise)
+    }
+    let removed = run(removal: 137)
+    XCTAssertGreaterThan(removed.noise, 0.15, "the grain is heavy: one frame's distance to the state is near the threshold")
+    XCTAssertEqual(removed.changes.map(\.after.frame), [137], "\(removed.changes.map { "\($0.kind) #\($0.after.frame)" })")
+    XCTAssertEqual(removed.changes.first?.kind, .disappeared)
+    XCTAssertEqual(removed.changes.first?.before.frame, 136)
+    XCTAssertEqual(run(removal: nil).changes.count, 0, "grain alone")
+    XCTAssertEqual(run(removal: nil, sigmaAfter: 20).changes.count, 0, "grain that doubles at #150")
+  }
+
   /// A frame that does not hold the region is skipped, not judged.
   func testFrameSmallerThanTheRegionIsSkipped() throws {
     let region = try RegionSpec(parsing: "16,16,16,16").resolve(frameWidth: 64, frameHeight: 64)
