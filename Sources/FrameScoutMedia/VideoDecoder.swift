@@ -214,6 +214,13 @@ public final class VideoDecoder {
   var lastKeyframeSent: Double?
   /// Set by a seek that could not number the frames: the next packet read anchors them.
   var anchorAfterSeek = false
+  /// After a seek anchored on an index entry: the keyframe's position in decode order, and
+  /// the pts of the packets read after it, until the first frame is delivered. In an open
+  /// GOP (HEVC's CRA keyframes, x264's open-gop) the pictures that follow the keyframe in
+  /// decode order but precede it on screen ("leading pictures") are dropped after a seek,
+  /// so the first frame shown is numbered its position plus the packets after it that
+  /// show before it.
+  var anchor: (position: Int, ptsAfter: [Int64])? = nil
   /// Whether the demuxer holds one index entry per frame of the stream (MP4/MOV).
   lazy var hasFrameIndex: Bool = {
     let st = input.stream
@@ -299,6 +306,7 @@ public final class VideoDecoder {
       anchorAfterSeek = nextIndex == nil
     }
     avcodec_flush_buffers(codec)
+    anchor = nil
     sentKeyframePositions.removeAll(keepingCapacity: true)
     videoPacketsRead = 0
     lastKeyframeSent = nil
@@ -356,7 +364,13 @@ public final class VideoDecoder {
         // (MP4/MOV), its position in the index is the number of frames before it, which
         // numbers the frames from here exactly, whatever the frame rate.
         anchorAfterSeek = false
-        if let position = indexPosition(of: pkt) { nextIndex = position; videoPacketsRead = position }
+        if let position = indexPosition(of: pkt) {
+          nextIndex = position
+          videoPacketsRead = position
+          if !options.keyframesOnly { anchor = (position, []) }
+        }
+      } else if anchor != nil, pkt.pointee.pts != CFFMPEG_NOPTS_VALUE, anchor!.ptsAfter.count < 64 {
+        anchor!.ptsAfter.append(pkt.pointee.pts)
       }
       let position = videoPacketsRead
       videoPacketsRead += 1
@@ -406,7 +420,11 @@ public final class VideoDecoder {
     }
     if let pts, !input.containerHasNoTimestamps {
       time = Double(pts &- (originPts ?? 0)) * timeBase
-      if let n = keyframePosition ?? (options.keyframesOnly ? nil : nextIndex) {
+      if let a = anchor {
+        // The first frame after an anchored seek (see `anchor`).
+        index = a.position + a.ptsAfter.filter { $0 < pts }.count
+        anchor = nil
+      } else if let n = keyframePosition ?? (options.keyframesOnly ? nil : nextIndex) {
         index = n
       } else {
         // After a seek: the index from the pts and the clock's rate (exact for constant frame rate).

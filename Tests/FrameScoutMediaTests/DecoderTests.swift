@@ -87,6 +87,33 @@ final class DecoderTests: XCTestCase {
     XCTAssertEqual(first?.shown, first?.index, "the index after a seek must be the frame's real number")
   }
 
+  /// Open GOPs (HEVC's CRA keyframes, x264's open-gop): the pictures that follow a keyframe
+  /// in decode order but show before it are dropped after a seek; the frames decoded from
+  /// there still carry their real numbers (the coarse-to-fine search of `watch` seeks).
+  func testSeekInOpenGOPsNumbersFramesRight() throws {
+    let dir = try temporaryDirectory(self)
+    let encoders: [(String, [String])] = [
+      ("hevc.mp4", ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "keyint=50:min-keyint=50:bframes=3:open-gop=1:log-level=error", "-crf", "18"]),
+      ("open264.mp4", ["-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-bf", "3", "-x264-params", "open-gop=1", "-crf", "16"]),
+    ]
+    for (name, args) in encoders {
+      let out = dir.appendingPathComponent(name).path
+      guard let r = try runTool("ffmpeg", ["-v", "error", "-y", "-i", try clip("frame_index.mp4"), "-pix_fmt", "yuv420p"] + args + [out]),
+            r.status == 0 else { throw XCTSkip("no ffmpeg CLI with libx265/libx264") }
+      for at in [2.1, 4.1, 7.3, 10.5] {
+        let decoder = try VideoDecoder(path: out)
+        try decoder.seek(toKeyframeAtOrBefore: at)
+        var seen: [(index: Int, shown: Int, time: Double)] = []
+        try decoder.forEachFrame { f in
+          seen.append((f.index, self.frameNumberPattern(f.luma), f.time))
+          return seen.count == 5 ? .stop : .next
+        }
+        XCTAssertEqual(seen.map(\.index), seen.map(\.shown), "\(name) after a seek to \(at) s")
+        for f in seen { XCTAssertEqual(f.time, Double(f.shown) / 25, accuracy: 1e-6, "\(name) after a seek to \(at) s") }
+      }
+    }
+  }
+
   func testRawStreamWithoutTimestampsIsTimedFromTheBitstream() throws {
     let path = try clip("parcel_taken.h264")
     let decoder = try VideoDecoder(path: path)
