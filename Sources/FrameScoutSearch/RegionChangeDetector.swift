@@ -7,7 +7,9 @@ import FrameScoutCore
 /// a frame that matches neither starts a new candidate. A candidate that lasts `hold`
 /// seconds is confirmed; when `decides`, it becomes a change only if its mean differs from
 /// the state's beyond their noise (a noisier or slightly shifted look of the same scene
-/// replaces the state silently). The coarse pass, which sees keyframes only, does not
+/// replaces the state silently), and, when the light around the region jumped by more than
+/// `lightJump` between the last frame of the old state and the candidate's first, only if
+/// no smooth relighting of the old look explains it (a light switched on or off). The coarse pass, which sees keyframes only, does not
 /// decide: every candidate it confirms is handed to the exact rule, frame by frame.
 struct StateRule {
   let threshold: Double
@@ -16,8 +18,14 @@ struct StateRule {
   var stateStart: FramePosition
   var candidate = RegionModel()
   var candidateStart: FramePosition?
-  /// The last position that matched the state (where a dense search must start).
+  /// The last position that matched the state (where a dense search must start), and the
+  /// light around the region then (`Look.ring`).
   var lastMatch: FramePosition
+  var lastMatchRing = 0.0
+  /// A change of the light around the region, as a ratio, that makes a candidate a
+  /// possible relighting (a light switched on or off, an auto-exposure step; a person
+  /// walking past the band changes its mean by less).
+  static let lightJump = 1.15
 
   init(state: RegionModel, since start: FramePosition, lastMatch: FramePosition, threshold: Double, hold: Double) {
     self.threshold = threshold
@@ -34,22 +42,30 @@ struct StateRule {
     var old: RegionModel
   }
 
+  /// Whether the candidate is the old look under a light that changed when it began.
+  func relit(_ candidate: RegionModel) -> Bool {
+    let a = max(candidate.ring, 1), b = max(lastMatchRing, 1)
+    return max(a / b, b / a) > Self.lightJump && candidate.isRelit(from: state, threshold: threshold)
+  }
+
   /// Feeds one sample; `contrast` is computed only when a model learns from the frame.
-  /// `scale` is the frame's normalisation divisor (see `RegionModel.scale`).
-  mutating func feed(_ thumbnail: [Int8], scale: Double, at position: FramePosition, decides: Bool, contrast: () -> Double) -> Change? {
+  mutating func feed(_ look: Look, at position: FramePosition, decides: Bool, contrast: () -> Double) -> Change? {
+    let thumbnail = look.thumbnail
     if state.matches(thumbnail, threshold: threshold) {
       candidateStart = nil
       lastMatch = position
+      lastMatchRing = look.ring
       return nil
     }
     if let start = candidateStart, candidate.matches(thumbnail, threshold: threshold) {
-      if !candidate.isComplete { candidate.add(thumbnail, scale: scale, contrast: contrast()) }
+      if !candidate.isComplete { candidate.add(look, contrast: contrast()) }
       guard position.timeline - start.timeline >= hold - 1e-9 else { return nil }
       candidateStart = nil
       let matched = lastMatch
       lastMatch = position
-      if decides && !candidate.differs(from: state, threshold: threshold) {
-        swap(&state, &candidate)     // the same scene, a little shifted or noisier: learn it
+      lastMatchRing = look.ring
+      if decides && (!candidate.differs(from: state, threshold: threshold) || relit(candidate)) {
+        swap(&state, &candidate)     // the same scene, a little shifted, noisier or relit: learn it
         return nil
       }
       let change = Change(from: stateStart, at: start, lastMatch: matched, old: state)
@@ -57,7 +73,7 @@ struct StateRule {
       stateStart = start
       return change
     }
-    candidate.reset(thumbnail, scale: scale, contrast: contrast(), noisePrior: state.noise(atScale: scale))
+    candidate.reset(look, contrast: contrast(), noisePrior: state.noise(atScale: look.scale))
     candidateStart = position
     return nil
   }
@@ -115,7 +131,7 @@ public struct RegionChangeDetector {
   var signature: Signature
   /// The exact rule, once the warm-up is over.
   var rule: StateRule?
-  var warmUp: [(thumbnail: [Int8], scale: Double, position: FramePosition, contrast: Double)] = []
+  var warmUp: [(look: Look, position: FramePosition, contrast: Double)] = []
   var recent = RecentFrames()
   /// The warm-up frames' distances to the state they taught, once it is learned (for
   /// `--stats`; taken by the driver).
@@ -138,11 +154,16 @@ public struct RegionChangeDetector {
     let b = region.bounds
     guard luma.width >= b.x + b.width, luma.height >= b.y + b.height else { return false }
     maker.update(&signature, from: luma.cropped(to: b))
+    ring = Self.ringLevel(around: b, in: luma, inner: signature.statistics)
     return true
   }
 
-  /// The normalisation divisor of the last frame signed (gray levels).
-  var scale: Double { max(signature.thumbnailContrast, maker.contrastFloor) }
+  /// The last frame signed, as the models learn it.
+  var look: Look {
+    Look(thumbnail: signature.thumbnail, scale: max(signature.thumbnailContrast, maker.contrastFloor), level: signature.mean, ring: ring)
+  }
+  /// The mean gray level of the band around the region in the last frame signed.
+  var ring = 0.0
 
   /// The noise of the current state (signature distance of one frame to its mean), once known.
   public var noiseDistance: Double { rule.map { $0.state.noise.squareRoot() / 2 } ?? 0 }
@@ -159,12 +180,12 @@ public struct RegionChangeDetector {
     guard sign(luma) else { return nil }
     let bounds = region.bounds
     guard rule != nil else {
-      warmUp.append((signature.thumbnail, scale, position, Self.contrast(of: bounds, in: luma)))
+      warmUp.append((look, position, Self.contrast(of: bounds, in: luma)))
       if warmUp.count == RegionModel.frames { learnFirstState() }
       return nil
     }
     let distance = rule!.state.distance(signature.thumbnail)
-    let change = rule!.feed(signature.thumbnail, scale: scale, at: position, decides: true) { Self.contrast(of: bounds, in: luma) }
+    let change = rule!.feed(look, at: position, decides: true) { Self.contrast(of: bounds, in: luma) }
     if let change { record(change) }
     if rule!.lastMatch == position { recent.removeAll() } else { recent.append(signature.thumbnail, at: position) }
     return distance
@@ -177,22 +198,23 @@ public struct RegionChangeDetector {
     var median = [Float](repeating: 0, count: RegionModel.cells)
     var column = [Int8](repeating: 0, count: n)
     for k in 0..<RegionModel.cells {
-      for i in 0..<n { column[i] = warmUp[i].thumbnail[k] }
+      for i in 0..<n { column[i] = warmUp[i].look.thumbnail[k] }
       column.sort()
       median[k] = Float(column[n / 2]) / Float(Signature.thumbnailScale)
     }
     let spread = warmUp.map { w in
       (0..<RegionModel.cells).reduce(Float(0)) { s, k in
-        let d = Float(w.thumbnail[k]) / Float(Signature.thumbnailScale) - median[k]
+        let d = Float(w.look.thumbnail[k]) / Float(Signature.thumbnailScale) - median[k]
         return s + d * d
       }
     }
     let limit = 3 * spread.sorted()[n / 2] + 1e-6
     var model = RegionModel()
-    for (i, w) in warmUp.enumerated() where spread[i] <= limit { model.add(w.thumbnail, scale: w.scale, contrast: w.contrast) }
+    for (i, w) in warmUp.enumerated() where spread[i] <= limit { model.add(w.look, contrast: w.contrast) }
     firstStateNoise = model.noise.squareRoot() / 2
-    learned = warmUp.map { ($0.position, model.distance($0.thumbnail)) }
+    learned = warmUp.map { ($0.position, model.distance($0.look.thumbnail)) }
     rule = StateRule(state: model, since: warmUp[0].position, lastMatch: warmUp[n - 1].position, threshold: threshold, hold: hold)
+    rule!.lastMatchRing = warmUp[n - 1].look.ring
     warmUp = []
   }
 
@@ -232,6 +254,17 @@ public struct RegionChangeDetector {
     if b.x >= 2 { side(b.x, b.y, 0, 1, b.height, 1, 0) }
     if b.x + b.width + 2 <= luma.width { side(b.x + b.width - 1, b.y, 0, 1, b.height, -1, 0) }
     return count > 0 ? Double(total) / Double(16 * count) : 0
+  }
+
+  /// The mean gray level of a band around `b` (a quarter of its smaller side wide, at least
+  /// 4 pixels, clipped to the frame); `inner` is the region's own statistics.
+  static func ringLevel(around b: PixelRect, in luma: GrayView, inner: RegionStatistics) -> Double {
+    let r = max(4, min(b.width, b.height) / 4)
+    let x0 = max(0, b.x - r), y0 = max(0, b.y - r)
+    let outer = PixelRect(x: x0, y: y0, width: min(luma.width, b.x + b.width + r) - x0, height: min(luma.height, b.y + b.height + r) - y0)
+    let all = RegionStatistics.measure(luma.cropped(to: outer))
+    guard all.count > inner.count else { return inner.mean }
+    return Double(all.sum - inner.sum) / Double(all.count - inner.count)
   }
 
   /// How much the part of the region that changed stands out, in each of the two looks,

@@ -25,6 +25,8 @@ struct RegionModel {
   /// Sum of the frames' normalisation divisors (gray levels: the thumbnail's deviation or
   /// the contrast floor), to carry noise over between looks of different contrast.
   var scaleSum = 0.0
+  /// Sum of the frames' mean gray levels (the normalised thumbnail has lost it).
+  var levelSum = 0.0
   /// The noise to assume while too few frames measure it (cell units², see `noise`).
   var noisePrior = 0.0
 
@@ -52,27 +54,38 @@ struct RegionModel {
   var contrast: Double { count > 0 ? contrastSum / Double(count) : 0 }
   /// Mean normalisation divisor of the model's frames (gray levels).
   var scale: Double { count > 0 ? scaleSum / Double(count) : 1 }
+  /// Mean gray level around the region in the model's first frame (see `Look.ring`).
+  var ring = 0.0
+  /// Mean gray level of the model's frames.
+  var level: Double { count > 0 ? levelSum / Double(count) : 0 }
+
+  /// Cell k of the mean look in gray levels (undoing the normalisation).
+  func gray(_ k: Int) -> Double { Double(mean[k]) * scale + level }
 
   /// The noise this model's grain would have in a look normalised by `scale`: grain is a
   /// matter of gray levels, and a flatter look (an object taken away) is divided by less.
   func noise(atScale other: Double) -> Double { noise * (scale / other) * (scale / other) }
 
   /// Starts the model over from one frame, assuming `prior` noise until it can measure its own.
-  mutating func reset(_ thumbnail: [Int8], scale: Double, contrast: Double, noisePrior prior: Double) {
+  mutating func reset(_ look: Look, contrast: Double, noisePrior prior: Double) {
     for k in 0..<Self.cells { sum[k] = 0; sumOfSquares[k] = 0 }
     count = 0
     contrastSum = 0
     scaleSum = 0
+    levelSum = 0
+    ring = look.ring
     noisePrior = prior
-    add(thumbnail, scale: scale, contrast: contrast)
+    add(look, contrast: contrast)
   }
 
   /// Adds a frame (ignored once the model is complete).
-  mutating func add(_ thumbnail: [Int8], scale: Double, contrast: Double) {
+  mutating func add(_ look: Look, contrast: Double) {
     guard count < Self.frames else { return }
+    let thumbnail = look.thumbnail
     count += 1
     contrastSum += contrast
-    scaleSum += scale
+    scaleSum += look.scale
+    levelSum += look.level
     let n = Float(count)
     for k in 0..<Self.cells {
       let v = Float(thumbnail[k]) / Float(Signature.thumbnailScale)
@@ -123,11 +136,52 @@ func trimmedMeanSquare(_ count: Int, drop: Int, _ difference: (Int) -> Float) ->
 extension RegionModel {
   /// Whether two models show different looks of the region: their means differ by more
   /// than `threshold` beyond what the noise left in them explains, after dropping the cells
-  /// that differ most (1/16 of the region: a shadow or an arm at its edge).
-  func differs(from other: RegionModel, threshold: Double) -> Bool {
-    let ms = trimmedMeanSquare(Self.cells, drop: Self.cells / 16) { self.mean[$0] - other.mean[$0] }
-    let residual = noise / Double(max(count, 1)) + other.noise / Double(max(other.count, 1))
+  /// that differ most (1/16 of the region: a shadow or an arm at its edge). A look that is
+  /// only noisier (a camera's gain rising at dusk) does not differ.
+  func differs(from old: RegionModel, threshold: Double) -> Bool {
+    let ms = trimmedMeanSquare(Self.cells, drop: Self.cells / 16) { self.mean[$0] - old.mean[$0] }
+    let residual = noise / Double(max(count, 1)) + old.noise(atScale: scale) / Double(max(old.count, 1))
     return ms - residual > 4 * threshold * threshold
+  }
+
+  /// Whether the light on the old look, allowed to change smoothly across the region (a gain
+  /// that varies linearly from one side to the other, and an offset: a floodlight's falloff,
+  /// a street light switched on), explains the new look within `threshold` beyond the noise
+  /// left in the two means. Asked only when the light did change (see `StateRule`): an
+  /// object taken away or left is a step no smooth gain explains, but a thin one (a
+  /// bicycle in a large box) may be explained away, so this is never asked otherwise.
+  func isRelit(from old: RegionModel, threshold: Double) -> Bool {
+    let residual = relitResidual(from: old)
+    let noiseLeft = noise / Double(max(count, 1)) + old.noise(atScale: scale) / Double(max(old.count, 1))
+    return residual - noiseLeft <= 4 * threshold * threshold
+  }
+
+  /// The mean squared difference (in this look's standard deviations) between this look and
+  /// the old one under the best smooth relighting: new ≈ (a + b·u + c·v)·old + d, with u, v
+  /// the cell's position from -1 to 1 (least squares).
+  func relitResidual(from old: RegionModel) -> Double {
+    let side = Signature.thumbnailSide
+    var ata = [Double](repeating: 0, count: 16), atb = [Double](repeating: 0, count: 4)
+    var row = [Double](repeating: 0, count: 4)
+    func basis(_ k: Int) {
+      let u = Double(k % side) / Double(side - 1) * 2 - 1, v = Double(k / side) / Double(side - 1) * 2 - 1
+      let o = old.gray(k)
+      row[0] = o; row[1] = u * o; row[2] = v * o; row[3] = 1
+    }
+    for k in 0..<Self.cells {
+      basis(k)
+      let y = gray(k)
+      for i in 0..<4 { atb[i] += row[i] * y; for j in 0..<4 { ata[i * 4 + j] += row[i] * row[j] } }
+    }
+    let coef = solve4(ata, atb) ?? [0, 0, 0, 0]
+    var s = 0.0
+    for k in 0..<Self.cells {
+      basis(k)
+      let r = gray(k) - (coef[0] * row[0] + coef[1] * row[1] + coef[2] * row[2] + coef[3] * row[3])
+      s += r * r
+    }
+    let sigma = max(scale, 1e-9)
+    return s / Double(Self.cells) / (sigma * sigma)
   }
 
   /// The distance between the two means (the change's score).
@@ -136,4 +190,38 @@ extension RegionModel {
     for k in 0..<Self.cells { let d = mean[k] - other.mean[k]; s += d * d }
     return (Double(s) / Double(Self.cells)).squareRoot() / 2
   }
+}
+
+/// The frame data a model learns from: the normalised thumbnail, its normalisation divisor
+/// (`scale`, gray levels), the region's mean gray level, and the mean gray level of a band
+/// around the region (`ring`: where a light switched on or off shows as well).
+struct Look {
+  var thumbnail: [Int8]
+  var scale: Double
+  var level: Double
+  var ring: Double
+}
+
+/// Solves the 4×4 system a·x = b (row-major) by Gaussian elimination with partial
+/// pivoting; nil when it is singular.
+func solve4(_ a: [Double], _ b: [Double]) -> [Double]? {
+  var m = a, r = b
+  for c in 0..<4 {
+    var p = c
+    for i in (c + 1)..<4 where abs(m[i * 4 + c]) > abs(m[p * 4 + c]) { p = i }
+    guard abs(m[p * 4 + c]) > 1e-12 else { return nil }
+    if p != c { for j in 0..<4 { m.swapAt(c * 4 + j, p * 4 + j) }; r.swapAt(c, p) }
+    for i in (c + 1)..<4 {
+      let f = m[i * 4 + c] / m[c * 4 + c]
+      for j in c..<4 { m[i * 4 + j] -= f * m[c * 4 + j] }
+      r[i] -= f * r[c]
+    }
+  }
+  var x = [Double](repeating: 0, count: 4)
+  for i in stride(from: 3, through: 0, by: -1) {
+    var v = r[i]
+    for j in (i + 1)..<4 { v -= m[i * 4 + j] * x[j] }
+    x[i] = v / m[i * 4 + i]
+  }
+  return x
 }
