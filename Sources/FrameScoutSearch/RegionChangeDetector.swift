@@ -22,6 +22,11 @@ struct StateRule {
   /// light around the region then (`Look.ring`).
   var lastMatch: FramePosition
   var lastMatchRing = 0.0
+  /// The last frame that matched the state, as a one-frame model (its look and border
+  /// contrast): the old look under the light of the moment of change, to tell which look
+  /// is the empty scene (the state's own model may have been learned hours and a street
+  /// light earlier).
+  var lastSeen = RegionModel()
   /// A change of the light around the region, as a ratio, that makes a candidate a
   /// possible relighting (a light switched on or off, an auto-exposure step; a person
   /// walking past the band changes its mean by less).
@@ -40,6 +45,7 @@ struct StateRule {
     var at: FramePosition     // first frame of the new state (the candidate's first frame)
     var lastMatch: FramePosition   // the last sample that still matched the old state
     var old: RegionModel
+    var lastSeen: RegionModel
   }
 
   /// Whether the candidate is the old look under a light that changed when it began.
@@ -49,16 +55,22 @@ struct StateRule {
   }
 
   /// Feeds one sample; `contrast` is computed only when a model learns from the frame.
-  mutating func feed(_ look: Look, at position: FramePosition, decides: Bool, contrast: () -> Double) -> Change? {
+  /// `texture` is the frame's cell deviations, read only when a model learns from the frame.
+  mutating func feed(_ look: Look, texture: [Float], at position: FramePosition, decides: Bool, contrast: () -> Double) -> Change? {
     let thumbnail = look.thumbnail
-    if state.matches(thumbnail, threshold: threshold) {
+    // The coarse pass, which sees keyframes only, counts a sample as the state only when it
+    // is well inside the threshold (half of it): a look near the threshold — a light
+    // switched off, which the exact rule may learn as the state — is handed to the exact
+    // rule frame by frame, so both modes learn the same states.
+    if state.matches(thumbnail, threshold: decides ? threshold : threshold / 2) {
       candidateStart = nil
       lastMatch = position
       lastMatchRing = look.ring
+      if decides { lastSeen.reset(look, texture: texture, contrast: contrast(), noisePrior: state.noise) }
       return nil
     }
     if let start = candidateStart, candidate.matches(thumbnail, threshold: threshold) {
-      if !candidate.isComplete { candidate.add(look, contrast: contrast()) }
+      if !candidate.isComplete { candidate.add(look, texture: texture, contrast: contrast()) }
       guard position.timeline - start.timeline >= hold - 1e-9 else { return nil }
       candidateStart = nil
       let matched = lastMatch
@@ -68,12 +80,12 @@ struct StateRule {
         swap(&state, &candidate)     // the same scene, a little shifted, noisier or relit: learn it
         return nil
       }
-      let change = Change(from: stateStart, at: start, lastMatch: matched, old: state)
+      let change = Change(from: stateStart, at: start, lastMatch: matched, old: state, lastSeen: lastSeen)
       swap(&state, &candidate)
       stateStart = start
       return change
     }
-    candidate.reset(look, contrast: contrast(), noisePrior: state.noise(atScale: look.scale))
+    candidate.reset(look, texture: texture, contrast: contrast(), noisePrior: state.noise(atScale: look.scale))
     candidateStart = position
     return nil
   }
@@ -87,22 +99,28 @@ struct RecentFrames {
   static let capacity = 1500
   var thumbnails: [Int8]
   var positions: [FramePosition] = []
+  /// Each frame's normalisation divisor and mean gray level (to undo the normalisation).
+  var scales: [(scale: Double, level: Double)] = []
+  /// Each frame's cell deviations (the texture in each cell).
+  var textures: [Float]
   var first = 0     // ring index of the oldest frame
 
   init() {
     thumbnails = [Int8](repeating: 0, count: Self.capacity * RegionModel.cells)
+    textures = [Float](repeating: 0, count: Self.capacity * RegionModel.cells)
     positions.reserveCapacity(Self.capacity)
   }
 
   var count: Int { positions.count }
-  mutating func removeAll() { positions.removeAll(keepingCapacity: true); first = 0 }
+  mutating func removeAll() { positions.removeAll(keepingCapacity: true); scales.removeAll(keepingCapacity: true); first = 0 }
 
-  mutating func append(_ thumbnail: [Int8], at position: FramePosition) {
+  mutating func append(_ look: Look, texture: [Float], at position: FramePosition) {
     let slot: Int
-    if positions.count < Self.capacity { slot = positions.count; positions.append(position) }
-    else { slot = first; positions[first] = position; first = (first + 1) % Self.capacity }
+    if positions.count < Self.capacity { slot = positions.count; positions.append(position); scales.append((look.scale, look.level)) }
+    else { slot = first; positions[first] = position; scales[first] = (look.scale, look.level); first = (first + 1) % Self.capacity }
+    for k in 0..<RegionModel.cells { textures[slot * RegionModel.cells + k] = texture[k] }
     thumbnails.withUnsafeMutableBufferPointer { t in
-      thumbnail.withUnsafeBufferPointer { s in (t.baseAddress! + slot * RegionModel.cells).update(from: s.baseAddress!, count: RegionModel.cells) }
+      look.thumbnail.withUnsafeBufferPointer { s in (t.baseAddress! + slot * RegionModel.cells).update(from: s.baseAddress!, count: RegionModel.cells) }
     }
   }
 
@@ -110,6 +128,13 @@ struct RecentFrames {
   func position(_ i: Int) -> FramePosition { positions[(first + i) % max(positions.count, 1)] }
   func cell(_ i: Int, _ k: Int) -> Float {
     Float(thumbnails[((first + i) % positions.count) * RegionModel.cells + k]) / Float(Signature.thumbnailScale)
+  }
+  /// The texture of cell k of the i-th oldest frame.
+  func texture(_ i: Int, _ k: Int) -> Double { Double(textures[((first + i) % positions.count) * RegionModel.cells + k]) }
+  /// Cell k of the i-th oldest frame in gray levels.
+  func gray(_ i: Int, _ k: Int) -> Double {
+    let s = scales[(first + i) % positions.count]
+    return Double(cell(i, k)) * s.scale + s.level
   }
 }
 
@@ -131,7 +156,9 @@ public struct RegionChangeDetector {
   var signature: Signature
   /// The exact rule, once the warm-up is over.
   var rule: StateRule?
-  var warmUp: [(look: Look, position: FramePosition, contrast: Double)] = []
+  var warmUp: [(look: Look, texture: [Float], position: FramePosition, contrast: Double)] = []
+  /// The cell deviations of the last frame signed, when asked (`measureTexture`).
+  var texture = [Float](repeating: 0, count: RegionModel.cells)
   var recent = RecentFrames()
   /// The warm-up frames' distances to the state they taught, once it is learned (for
   /// `--stats`; taken by the driver).
@@ -180,14 +207,17 @@ public struct RegionChangeDetector {
     guard sign(luma) else { return nil }
     let bounds = region.bounds
     guard rule != nil else {
-      warmUp.append((look, position, Self.contrast(of: bounds, in: luma)))
+      measureTexture(luma)
+      warmUp.append((look, texture, position, Self.contrast(of: bounds, in: luma)))
       if warmUp.count == RegionModel.frames { learnFirstState() }
       return nil
     }
     let distance = rule!.state.distance(signature.thumbnail)
-    let change = rule!.feed(look, at: position, decides: true) { Self.contrast(of: bounds, in: luma) }
+    // Frames that differ from the state may teach a model or be placed: their texture counts.
+    if !rule!.state.matches(signature.thumbnail, threshold: threshold) { measureTexture(luma) }
+    let change = rule!.feed(look, texture: texture, at: position, decides: true) { Self.contrast(of: bounds, in: luma) }
     if let change { record(change) }
-    if rule!.lastMatch == position { recent.removeAll() } else { recent.append(signature.thumbnail, at: position) }
+    if rule!.lastMatch == position { recent.removeAll() } else { recent.append(look, texture: texture, at: position) }
     return distance
   }
 
@@ -210,11 +240,12 @@ public struct RegionChangeDetector {
     }
     let limit = 3 * spread.sorted()[n / 2] + 1e-6
     var model = RegionModel()
-    for (i, w) in warmUp.enumerated() where spread[i] <= limit { model.add(w.look, contrast: w.contrast) }
+    for (i, w) in warmUp.enumerated() where spread[i] <= limit { model.add(w.look, texture: w.texture, contrast: w.contrast) }
     firstStateNoise = model.noise.squareRoot() / 2
     learned = warmUp.map { ($0.position, model.distance($0.look.thumbnail)) }
     rule = StateRule(state: model, since: warmUp[0].position, lastMatch: warmUp[n - 1].position, threshold: threshold, hold: hold)
     rule!.lastMatchRing = warmUp[n - 1].look.ring
+    rule!.lastSeen.reset(warmUp[n - 1].look, texture: warmUp[n - 1].texture, contrast: warmUp[n - 1].contrast, noisePrior: model.noise)
     warmUp = []
   }
 
@@ -254,6 +285,11 @@ public struct RegionChangeDetector {
     if b.x >= 2 { side(b.x, b.y, 0, 1, b.height, 1, 0) }
     if b.x + b.width + 2 <= luma.width { side(b.x + b.width - 1, b.y, 0, 1, b.height, -1, 0) }
     return count > 0 ? Double(total) / Double(16 * count) : 0
+  }
+
+  /// Fills `texture` with the cell deviations of the region in a frame.
+  mutating func measureTexture(_ luma: GrayView) {
+    RegionStatistics.cellDeviations(luma.cropped(to: region.bounds), side: Signature.thumbnailSide, into: &texture)
   }
 
   /// The mean gray level of a band around `b` (a quarter of its smaller side wide, at least
@@ -305,29 +341,20 @@ public struct RegionChangeDetector {
   }
 
   /// The first frame that shows the new state: from the candidate's first frame, back over
-  /// the frames since the old state was last seen while they look like the new state (they
-  /// match its model, and lie closer to it than to the old one along the change). The
-  /// candidate that lasted may have started late: in heavy grain a frame of the new state
-  /// can fail to match the candidate's first, single noisy frame.
-  func placeChange(_ c: StateRule.Change, new: RegionModel) -> FramePosition {
+  /// the frames since the old state was last seen while they show the new look, then
+  /// forward past frames that do not (see `NewLookTest`). The candidate that lasted may
+  /// have begun late — in heavy grain a frame of the new look can fail to match the
+  /// candidate's first, single noisy frame; the shadow of someone walking away can lie
+  /// across the region — or early: a leg still over a corner of the region hides in grain
+  /// when the whole region is compared, not when its cells are.
+  mutating func placeChange(_ c: StateRule.Change, new: RegionModel) -> FramePosition {
     guard let end = (0..<recent.count).firstIndex(where: { recent.position($0) == c.at }) else { return c.at }
-    var change = [Float](repeating: 0, count: RegionModel.cells)
-    var energy: Float = 0
-    for k in 0..<RegionModel.cells { change[k] = new.mean[k] - c.old.mean[k]; energy += change[k] * change[k] }
-    guard energy > 0 else { return c.at }
-    let limit = new.expectedNoise + 4 * threshold * threshold
+    var test = NewLookTest(old: c.old, new: new, threshold: threshold)
     var i = end
-    while i > 0 {
-      var along: Float = 0, residual: Float = 0
-      for k in 0..<RegionModel.cells {
-        let x = recent.cell(i - 1, k)
-        along += (x - c.old.mean[k]) * change[k]
-        residual += (x - new.mean[k]) * (x - new.mean[k])
-      }
-      guard along / energy > 0.5, Double(residual) / Double(RegionModel.cells) <= limit else { break }
-      i -= 1
-    }
-    return recent.position(i)
+    while i > 0 && test.shows(recent, i - 1) { i -= 1 }
+    var j = i
+    while j < recent.count && !test.shows(recent, j) { j += 1 }
+    return recent.position(j < recent.count ? j : i)
   }
 
   mutating func record(_ c: StateRule.Change) {
@@ -341,9 +368,9 @@ public struct RegionChangeDetector {
       if b > a * 1.5 && b - a > 3 { return .appeared }
       return nil
     }
-    var (old, now) = (c.old.contrast, new.contrast)
+    var (old, now) = (c.lastSeen.contrast, new.contrast)
     var kind = decided(old, now)
-    if kind == nil, let inside = Self.standOut(old: c.old, new: new) {
+    if kind == nil, let inside = Self.standOut(old: c.lastSeen, new: new) {
       (old, now) = inside
       kind = decided(old, now)
     }
@@ -353,5 +380,108 @@ public struct RegionChangeDetector {
     changes.append(RegionChange(kind: kind ?? .changed, after: at, before: c.lastMatch, previousStateSince: c.from,
                                 score: new.distance(to: c.old), region: region.bounds, contrastBefore: old, contrastAfter: now,
                                 file: paths[at.file]))
+  }
+}
+
+/// Whether a recent frame shows the new look of a change, perhaps partly in shade:
+/// - it lies closer to the new look than to the old along the change;
+/// - no three touching cells differ from the new look by more than 3.5 times their own
+///   noise and half a standard deviation (a foreground figure, or a limb of one, over part
+///   of the region);
+/// - the rest matches the new look within its noise and the threshold, once the cells in
+///   shade and the 1/16 of the region that differs most are left out, as long as the cells
+///   in shade are at most half the region.
+/// Cells are compared in gray levels under the frame's overall gain (auto-exposure moves
+/// every cell alike; normalised cells would all shift when a shadow changes the region's
+/// mean and spread). A cell is in shade when it is darker than the new look by a factor of
+/// 0.3 to 0.97 and keeps at least half of its texture so dimmed: a cast shadow dims the
+/// ground it falls on, texture and all; someone's coat over it smooths the texture away.
+/// Only where the texture can be told from grain: the cell's mean moves by at most a tenth
+/// of the region's standard deviation from frame to frame (in grainy night footage a coat's
+/// grain looks like dimmed texture; there the cell counts as differing).
+struct NewLookTest {
+  let old: RegionModel
+  let new: RegionModel
+  let threshold: Double
+  var difference = [Double](repeating: 0, count: RegionModel.cells)
+  var darkened = [Bool](repeating: false, count: RegionModel.cells)
+  var outlier = [Bool](repeating: false, count: RegionModel.cells)
+  var squares = [Double](repeating: 0, count: RegionModel.cells)
+
+  init(old: RegionModel, new: RegionModel, threshold: Double) {
+    self.old = old
+    self.new = new
+    self.threshold = threshold
+  }
+
+  static let side = Signature.thumbnailSide
+
+  mutating func shows(_ recent: RecentFrames, _ i: Int) -> Bool {
+    let n = RegionModel.cells
+    var along = 0.0, energy = 0.0
+    for k in 0..<n {
+      let change = Double(new.mean[k] - old.mean[k])
+      along += Double(recent.cell(i, k) - old.mean[k]) * change
+      energy += change * change
+    }
+    guard energy > 0, along / energy > 0.5 else { return false }
+    let gain = overallGain(recent, i)
+    let shaded = markShade(recent, i, gain: gain)
+    guard shaded <= n / 2 else { return false }
+    let inflation = 1 + 1 / Double(max(new.count, 1))
+    var kept = 0
+    for k in 0..<n {
+      outlier[k] = false
+      if darkened[k] { continue }
+      let d = difference[k]
+      outlier[k] = d * d > 12.25 * new.cellNoise(k) * inflation + 0.25
+      squares[kept] = d * d
+      kept += 1
+    }
+    guard !hasCluster() else { return false }
+    squares[0..<kept].sort()
+    let drop = n / 16
+    var s = 0.0
+    for k in 0..<(kept - drop) { s += squares[k] }
+    return s / Double(kept - drop) <= new.expectedNoise + 4 * threshold * threshold
+  }
+
+  /// The frame's gain against the new look: the median ratio of their cells' gray levels.
+  mutating func overallGain(_ recent: RecentFrames, _ i: Int) -> Double {
+    for k in 0..<RegionModel.cells { squares[k] = recent.gray(i, k) / max(new.gray(k), 1) }
+    squares.sort()
+    return squares[RegionModel.cells / 2]
+  }
+
+  /// Fills `difference` (gray levels under `gain`, in the new look's standard deviations)
+  /// and `darkened` (the cells in shade, see above); returns how many are in shade.
+  mutating func markShade(_ recent: RecentFrames, _ i: Int, gain: Double) -> Int {
+    var count = 0
+    for k in 0..<RegionModel.cells {
+      let x = recent.gray(i, k), m = gain * new.gray(k)
+      difference[k] = (x - m) / (gain * new.scale)
+      let shade = x / max(m, 1), t = gain * new.texture(k), seen = recent.texture(i, k)
+      darkened[k] = shade < 0.97 && shade > 0.3 && difference[k] * difference[k] > new.expectedNoise
+        && new.cellNoise(k) <= 0.01 && t >= 2 && seen >= 0.5 * shade * t && seen >= 1
+      if darkened[k] { count += 1 }
+    }
+    return count
+  }
+
+  /// Whether three touching cells (one with two neighbours) are outliers.
+  func hasCluster() -> Bool {
+    let side = Self.side
+    for k in 0..<RegionModel.cells where outlier[k] {
+      var touching = 0
+      let x = k % side, y = k / side
+      for dy in -1...1 {
+        for dx in -1...1 where dx != 0 || dy != 0 {
+          let nx = x + dx, ny = y + dy
+          if nx >= 0, ny >= 0, nx < side, ny < side, outlier[ny * side + nx] { touching += 1 }
+        }
+      }
+      if touching >= 2 { return true }
+    }
+    return false
   }
 }

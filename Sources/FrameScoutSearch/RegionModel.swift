@@ -20,6 +20,9 @@ struct RegionModel {
   var sum: [Float]
   var sumOfSquares: [Float]
   var mean: [Float]
+  /// Sum of the frames' cell deviations (`RegionStatistics.cellDeviations`, gray levels):
+  /// the texture in each cell, which a shadow scales and an occluder replaces.
+  var textureSum: [Float]
   var count = 0
   var contrastSum = 0.0
   /// Sum of the frames' normalisation divisors (gray levels: the thumbnail's deviation or
@@ -34,6 +37,7 @@ struct RegionModel {
     sum = [Float](repeating: 0, count: Self.cells)
     sumOfSquares = sum
     mean = sum
+    textureSum = sum
   }
 
   var isComplete: Bool { count >= Self.frames }
@@ -50,6 +54,13 @@ struct RegionModel {
     return total / Double(Self.cells) * Double(count) / Double(count - 1)
   }
 
+  /// The noise of cell k alone (σ², like `noise`), the region's when too few frames measure it.
+  func cellNoise(_ k: Int) -> Double {
+    guard count >= Self.framesForNoise else { return noisePrior }
+    let m = Double(sum[k]) / Double(count)
+    return max(0, Double(sumOfSquares[k]) / Double(count) - m * m) * Double(count) / Double(count - 1)
+  }
+
   /// Border contrast averaged over the model's frames (see `RegionChangeDetector.contrast`).
   var contrast: Double { count > 0 ? contrastSum / Double(count) : 0 }
   /// Mean normalisation divisor of the model's frames (gray levels).
@@ -59,6 +70,9 @@ struct RegionModel {
   /// Mean gray level of the model's frames.
   var level: Double { count > 0 ? levelSum / Double(count) : 0 }
 
+  /// The mean texture of cell k (gray levels).
+  func texture(_ k: Int) -> Double { count > 0 ? Double(textureSum[k]) / Double(count) : 0 }
+
   /// Cell k of the mean look in gray levels (undoing the normalisation).
   func gray(_ k: Int) -> Double { Double(mean[k]) * scale + level }
 
@@ -67,19 +81,19 @@ struct RegionModel {
   func noise(atScale other: Double) -> Double { noise * (scale / other) * (scale / other) }
 
   /// Starts the model over from one frame, assuming `prior` noise until it can measure its own.
-  mutating func reset(_ look: Look, contrast: Double, noisePrior prior: Double) {
-    for k in 0..<Self.cells { sum[k] = 0; sumOfSquares[k] = 0 }
+  mutating func reset(_ look: Look, texture: [Float], contrast: Double, noisePrior prior: Double) {
+    for k in 0..<Self.cells { sum[k] = 0; sumOfSquares[k] = 0; textureSum[k] = 0 }
     count = 0
     contrastSum = 0
     scaleSum = 0
     levelSum = 0
     ring = look.ring
     noisePrior = prior
-    add(look, contrast: contrast)
+    add(look, texture: texture, contrast: contrast)
   }
 
   /// Adds a frame (ignored once the model is complete).
-  mutating func add(_ look: Look, contrast: Double) {
+  mutating func add(_ look: Look, texture: [Float], contrast: Double) {
     guard count < Self.frames else { return }
     let thumbnail = look.thumbnail
     count += 1
@@ -92,6 +106,7 @@ struct RegionModel {
       sum[k] += v
       sumOfSquares[k] += v * v
       mean[k] = sum[k] / n
+      textureSum[k] += texture[k]
     }
   }
 

@@ -235,7 +235,7 @@ public final class RegionWatcher {
       progress(t)
       let thumbnail = detector.signature.thumbnail
       onSample?(pos, pass.rule!.state.distance(thumbnail), true)
-      if let change = pass.rule!.feed(detector.look, at: pos, decides: false, contrast: { 0 }) {
+      if let change = pass.rule!.feed(detector.look, texture: detector.texture, at: pos, decides: false, contrast: { 0 }) {
         dense = (change.lastMatch, pos)
         return .stop
       }

@@ -124,3 +124,22 @@ struct DotProduct: BlockPairAccumulator {
     lanes = SIMD4<UInt32>()
   }
 }
+
+extension RegionStatistics {
+  /// The standard deviation of each cell of a `side`×`side` grid over `region` (cell edges
+  /// at `i·width/side`), row-major into `deviations` (`side`², reused: allocates nothing).
+  /// The texture inside each cell: a shadow scales it with the gray level, a smooth
+  /// surface (a coat, a box) has little.
+  @inlinable
+  public static func cellDeviations(_ region: GrayView, side: Int, into deviations: inout [Float]) {
+    precondition(deviations.count == side * side, "RegionStatistics.cellDeviations: need side² outputs")
+    for j in 0..<side {
+      let y0 = j * region.height / side, y1 = (j + 1) * region.height / side
+      for i in 0..<side {
+        let x0 = i * region.width / side, x1 = (i + 1) * region.width / side
+        let cell = region.cropped(to: PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0))
+        deviations[j * side + i] = Float(measure(cell).standardDeviation)
+      }
+    }
+  }
+}
