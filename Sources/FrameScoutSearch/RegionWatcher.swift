@@ -109,29 +109,43 @@ public final class RegionWatcher {
       keyframeSpacing: keyframes ? settings.effectiveStep : nil))
   }
 
-  /// Decodes the first frames of the searched range, frame by frame, into the detector
-  /// until its warm-up has taught it the first state (the same frames in both modes).
-  /// Returns the last position decoded, nil when the footage ended first.
-  func warmUp() throws -> FramePosition? {
-    var last: FramePosition? = nil
+  /// Decodes the searched range frame by frame into the detector, file after file, until
+  /// `body` (given each frame's file and timeline time after it is fed) says stop; notes each
+  /// file's damage when `noting`. Returns whether `body` stopped it.
+  func feedRange(noting: Bool, _ body: (borrowing VideoFrame, Int, Double) -> FrameAction) throws -> Bool {
     let first = settings.from.flatMap { f in timeline.entries.lastIndex { $0.offset <= f } } ?? 0
+    var stopped = false
     for file in first..<timeline.entries.count {
       let entry = timeline.entries[file]
       if let to = settings.to, entry.offset > to { break }
       let d = try decoder(file: file, keyframes: false)
       if let from = settings.from, from > entry.offset { try d.seek(toKeyframeAtOrBefore: from - entry.offset) }
+      var ended = false
       try d.forEachFrame { frame in
         let t = entry.offset + frame.time
-        if pastEnd(t) { return .stop }
+        if pastEnd(t) { ended = true; return .stop }
         guard inRange(t) else { return .next }
         sampling.framesDecoded += 1
         feed(frame, file: file)
-        last = position(frame, file: file)
-        return detector.isWarm ? .stop : .next
+        if body(frame, file, t) == .stop { stopped = true; return .stop }
+        return .next
       }
-      if detector.isWarm { return last }
+      if noting { noteDamage(d, file: file) }
+      if stopped || ended { break }
     }
-    return nil
+    return stopped
+  }
+
+  /// Decodes the first frames of the searched range into the detector until its warm-up has
+  /// taught it the first state (the same frames in both modes). Returns the last position
+  /// decoded, nil when the footage ended first.
+  func warmUp() throws -> FramePosition? {
+    var last: FramePosition? = nil
+    let warm = try feedRange(noting: false) { frame, file, _ in
+      last = position(frame, file: file)
+      return detector.isWarm ? .stop : .next
+    }
+    return warm ? last : nil
   }
 
   /// Runs the search over every file. `progress` receives timeline seconds reached.
@@ -152,21 +166,9 @@ public final class RegionWatcher {
   }
 
   func runExhaustive(_ progress: (Double) -> Void) throws {
-    for file in timeline.entries.indices {
-      let entry = timeline.entries[file]
-      if let to = settings.to, entry.offset > to { break }
-      let d = try decoder(file: file, keyframes: false)
-      if let from = settings.from, from > entry.offset { try d.seek(toKeyframeAtOrBefore: from - entry.offset) }
-      try d.forEachFrame { frame in
-        let t = entry.offset + frame.time
-        if pastEnd(t) { return .stop }
-        guard inRange(t) else { return .next }
-        sampling.framesDecoded += 1
-        feed(frame, file: file)
-        if frame.index % 250 == 0 { progress(t) }
-        return .next
-      }
-      noteDamage(d, file: file)
+    _ = try feedRange(noting: true) { frame, _, t in
+      if frame.index % 250 == 0 { progress(t) }
+      return .next
     }
   }
 
