@@ -74,7 +74,7 @@ public final class RegionWatcher {
   }
 
   public var paths: [String] { timeline.entries.map(\.path) }
-  /// The threshold in use (after the noise pre-pass of `run`).
+  /// The threshold in use (how far beyond the region's own noise a frame must be from the state).
   public var threshold: Double { sampling.effectiveThreshold }
   public var resolvedRegion: Region { detector.region }
   public var entries: [Timeline.Entry] { timeline.entries }

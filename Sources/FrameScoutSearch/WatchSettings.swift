@@ -9,9 +9,10 @@ public struct WatchSettings: Sendable {
   /// Seconds a new state must last to count (a passer-by, or someone who stops in front
   /// of the region for a few seconds, is no event). 0.2…600, default 5.
   public var hold: Double = WatchSettings.defaultHold
-  /// Signature distance (0…1) above which the region differs from its state. Default 0.2:
-  /// noise, compression and lighting stay under ~0.1 on the test clips, an object added
-  /// or removed scores 0.3–1.
+  /// Signature distance (0…1) by which a frame must be farther from the region's state
+  /// than the state's own noise explains to differ from it (see `RegionModel`). Default
+  /// 0.2: compression, gain and a light switched stay under ~0.15 on both corpora once
+  /// grain is accounted for, an object added or removed scores 0.25–1.
   public var threshold: Double = WatchSettings.defaultThreshold
   /// Coarse mode: seconds between sampled keyframes (nil: `hold`, so a state that lasts
   /// `hold` is seen at least once). Keyframes closer than this are skipped unread.

@@ -21,7 +21,7 @@ struct Watch: ParsableCommand {
   var roi: String
   @Option(help: "How long a new state must last to count (3s, 1.5, 00:00:05).")
   var hold = durationText(WatchSettings.defaultHold)
-  @Option(help: "Signature distance 0–1 above which the region has changed.") var threshold = WatchSettings.defaultThreshold
+  @Option(help: "Signature distance 0–1, beyond the region's own noise, above which it has changed.") var threshold = WatchSettings.defaultThreshold
   @Option(help: "Coarse mode: seconds between sampled keyframes (default: --hold).") var step: String?
   @Option(help: "Search from this time on the timeline (seconds, HH:MM:SS, #frame).") var from: TimeSpec?
   @Option(help: "Search up to this time on the timeline.") var to: TimeSpec?

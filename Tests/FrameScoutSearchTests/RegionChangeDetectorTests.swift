@@ -99,6 +99,54 @@ final class RegionChangeDetectorTests: XCTestCase {
     XCTAssertEqual(run(removal: nil, sigmaAfter: 20).changes.count, 0, "grain that doubles at #150")
   }
 
+  /// A 128×128 textured street: paving (a fine pattern) with a dark box at 50..<78 × 50..<74
+  /// while `box`; the whole frame times `light` (a gain that grows from left to right by
+  /// `slope`); `shadow` darkens x < `shadowEdge` to that factor, texture and all; `limb`
+  /// paints a bright bar over the region's top rows.
+  func street(box: Bool, light: Double = 1, slope: Double = 0, shadow: Double = 1, shadowEdge: Int = 0,
+              limb: Bool = false) -> GrayImage {
+    var image = GrayImage(width: 128, height: 128)
+    for y in 0..<128 {
+      for x in 0..<128 {
+        var v = 110 + 25 * sin(Double(x) * 1.3) * cos(Double(y) * 0.9) + ((x / 6 + y / 6) % 2 == 0 ? 12 : -12)
+        if box && (50..<78).contains(x) && (50..<74).contains(y) { v = 45 + Double((x + y) % 3) }
+        if x < shadowEdge { v *= shadow }
+        if limb && (44..<84).contains(x) && (40..<47).contains(y) { v = 230 }
+        v *= light * (1 + slope * (Double(x) / 127 - 0.5))
+        image[x, y] = UInt8(max(0, min(255, v.rounded())))
+      }
+    }
+    return image
+  }
+
+  func watchStreet(_ frames: Int, hold: Double = 2, _ make: (Int) -> GrayImage) throws -> [RegionChange] {
+    let region = try RegionSpec(parsing: "40,40,48,44").resolve(frameWidth: 128, frameHeight: 128)
+    var detector = RegionChangeDetector(region: region, threshold: 0.2, hold: hold, paths: ["street"])
+    for n in 0..<frames { make(n).withView { _ = detector.process($0, at: position(n)) } }
+    return detector.finish()
+  }
+
+  /// A floodlight switched on at #60 (the whole scene 1.4× brighter, more so on the right):
+  /// no change. The box taken away under the same light at #140: one disappearance there.
+  func testALightSwitchedIsNoChangeButARemovalUnderItIs() throws {
+    let lit = try watchStreet(240) { n in self.street(box: n < 140, light: n < 60 ? 1 : 1.4, slope: n < 60 ? 0 : 0.4) }
+    XCTAssertEqual(lit.map(\.after.frame), [140], "\(lit.map { "\($0.kind) #\($0.after.frame)" })")
+    XCTAssertEqual(lit.first?.kind, .disappeared)
+    XCTAssertEqual(try watchStreet(200) { n in self.street(box: true, light: n < 60 ? 1 : 1.4, slope: n < 60 ? 0 : 0.4) }.count, 0)
+  }
+
+  /// The box taken away at #80 while a shadow (half the light, texture kept) lies over the
+  /// left of the region until #95: the change is at #80, not where the shadow leaves. A
+  /// bright limb over the region's top rows until #85 as a box is left at #80: the change is
+  /// at #86, the first frame that shows the box unhidden.
+  func testShadowsDoNotHideTheNewLookLimbsDo() throws {
+    let shaded = try watchStreet(200) { n in self.street(box: n < 80, shadow: (60..<95).contains(n) ? 0.5 : 1, shadowEdge: 62) }
+    XCTAssertEqual(shaded.map(\.after.frame), [80], "\(shaded.map { "\($0.kind) #\($0.after.frame)" })")
+    let limb = try watchStreet(200) { n in self.street(box: n >= 80, limb: (70..<86).contains(n)) }
+    XCTAssertEqual(limb.map(\.after.frame), [86], "\(limb.map { "\($0.kind) #\($0.after.frame)" })")
+    XCTAssertEqual(limb.first?.kind, .appeared)
+  }
+
   /// A frame that does not hold the region is skipped, not judged.
   func testFrameSmallerThanTheRegionIsSkipped() throws {
     let region = try RegionSpec(parsing: "16,16,16,16").resolve(frameWidth: 64, frameHeight: 64)
