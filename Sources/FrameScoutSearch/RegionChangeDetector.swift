@@ -9,8 +9,9 @@ import FrameScoutCore
 /// the state's beyond their noise (a noisier or slightly shifted look of the same scene
 /// replaces the state silently), and, when the light around the region jumped by more than
 /// `lightJump` between the last frame of the old state and the candidate's first, only if
-/// no smooth relighting of the old look explains it (a light switched on or off). The coarse pass, which sees keyframes only, does not
-/// decide: every candidate it confirms is handed to the exact rule, frame by frame.
+/// no smooth relighting of the old look explains it (a light switched on or off). The
+/// coarse pass, which sees keyframes only, does not decide: every candidate it confirms is
+/// handed to the exact rule, frame by frame.
 struct StateRule {
   let threshold: Double
   let hold: Double
@@ -192,8 +193,6 @@ public struct RegionChangeDetector {
   /// The mean gray level of the band around the region in the last frame signed.
   var ring = 0.0
 
-  /// The noise of the current state (signature distance of one frame to its mean), once known.
-  public var noiseDistance: Double { rule.map { $0.state.noise.squareRoot() / 2 } ?? 0 }
   /// The noise of the first state (learned in the warm-up), for the report.
   public internal(set) var firstStateNoise = 0.0
   /// Whether the warm-up is over (the first state is known).
@@ -252,9 +251,6 @@ public struct RegionChangeDetector {
   /// The changes confirmed so far. A candidate still pending (it did not last `hold`
   /// before the footage ended) is no change.
   public func finish() -> [RegionChange] { changes }
-
-  /// How much the region stands out from the scene around it in a frame (see below).
-  func contrast(_ luma: GrayView) -> Double { Self.contrast(of: region.bounds, in: luma) }
 
   /// How much the region stands out from the scene around it: the mean absolute step in
   /// gray level across the region's border, between 2-pixel bands inside and outside,
@@ -439,11 +435,8 @@ struct NewLookTest {
       kept += 1
     }
     guard !hasCluster() else { return false }
-    squares[0..<kept].sort()
-    let drop = n / 16
-    var s = 0.0
-    for k in 0..<(kept - drop) { s += squares[k] }
-    return s / Double(kept - drop) <= new.expectedNoise + 4 * threshold * threshold
+    let residual = squares.withUnsafeMutableBufferPointer { meanOfSmallest(UnsafeMutableBufferPointer(rebasing: $0[0..<kept]), dropping: n / 16) }
+    return residual <= new.expectedNoise + 4 * threshold * threshold
   }
 
   /// The frame's gain against the new look: the median ratio of their cells' gray levels.

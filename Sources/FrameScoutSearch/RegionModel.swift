@@ -134,18 +134,16 @@ struct RegionModel {
   func distance(_ thumbnail: [Int8]) -> Double { meanSquare(thumbnail).squareRoot() / 2 }
 }
 
-/// Squared differences of two cell vectors, averaged after dropping the `drop` largest:
-/// a few cells at the region's edge (the arm or shadow of someone standing beside it)
-/// do not make two looks differ. Used only where a change is decided, not per frame.
-func trimmedMeanSquare(_ count: Int, drop: Int, _ difference: (Int) -> Float) -> Double {
-  withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { buffer in
-    var d = buffer
-    for k in 0..<count { let v = difference(k); d[k] = v * v }
-    d.sort()
-    var s: Float = 0
-    for k in 0..<(count - drop) { s += d[k] }
-    return Double(s) / Double(count - drop)
-  }
+/// The mean of `values` after dropping the `dropping` largest (sorts them in place): the
+/// cells that differ most (the arm or shadow of someone standing beside the region) do not
+/// make two looks differ. Used only where a change is decided or placed, not per frame.
+func meanOfSmallest<T: BinaryFloatingPoint>(_ values: UnsafeMutableBufferPointer<T>, dropping drop: Int) -> Double {
+  guard values.count > drop else { return 0 }
+  var values = values
+  values.sort()
+  var s: T = 0
+  for k in 0..<(values.count - drop) { s += values[k] }
+  return Double(s) / Double(values.count - drop)
 }
 
 extension RegionModel {
@@ -154,7 +152,10 @@ extension RegionModel {
   /// that differ most (1/16 of the region: a shadow or an arm at its edge). A look that is
   /// only noisier (a camera's gain rising at dusk) does not differ.
   func differs(from old: RegionModel, threshold: Double) -> Bool {
-    let ms = trimmedMeanSquare(Self.cells, drop: Self.cells / 16) { self.mean[$0] - old.mean[$0] }
+    let ms = withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.cells) { squares in
+      for k in 0..<Self.cells { let d = mean[k] - old.mean[k]; squares[k] = d * d }
+      return meanOfSmallest(squares, dropping: Self.cells / 16)
+    }
     let residual = noise / Double(max(count, 1)) + old.noise(atScale: scale) / Double(max(old.count, 1))
     return ms - residual > 4 * threshold * threshold
   }
