@@ -5,16 +5,24 @@ import Foundation
 extension ScanReport {
   /// The table an investigator reads: what was scanned, one line an event (start, end,
   /// frames, peak score, box, file; a second file when it runs on into one), its pictures
-  /// and clips, and with `elapsed` the speed.
+  /// and clips, and with `elapsed` the speed. Start and end are file time (each file's
+  /// frame pts from its first frame); with several files a column gives the start on the
+  /// timeline too (the files end to end), and a line says which clock is which.
   public func text(elapsed: Double?) -> String {
     let regionText = geometry.regions.isEmpty ? "the whole frame" : geometry.regions.map { "\($0.bounds)" }.joined(separator: " + ")
     let excludeText = geometry.excludes.isEmpty ? "" : " minus " + geometry.excludes.map { "\($0.bounds)" }.joined(separator: " + ")
     let files = timeline.entries.count
     var lines = ["scanning \(regionText)\(excludeText) in \(files) file\(files == 1 ? "" : "s"), threshold \(briefSeconds(settings.effectiveThreshold)), min event \(briefSeconds(settings.minEvent)) s"]
-    lines.append(events.isEmpty ? "no motion events" : " #  start          end            frames          peak  box (x,y,w,h)        file")
+    let several = files > 1
+    if several && !events.isEmpty {
+      lines.append("start, end: file time (frame pts from the file's first frame); timeline: from the first file's first frame, each file starting where the one before it ends")
+    }
+    lines.append(events.isEmpty ? "no motion events"
+                 : " #  start          end            " + (several ? "timeline       " : "") + "frames          peak  box (x,y,w,h)        file")
     for (k, e) in events.enumerated() {
       let frames = "#\(e.start.frame)-#\(e.end.frame)"
-      var line = String(format: "%2d  ", k + 1) + e.start.timecode + "   " + e.end.timecode + "   "
+      let onTimeline = several ? Timecode.format(e.timelineStart ?? e.start.time) + "   " : ""
+      var line = String(format: "%2d  ", k + 1) + e.start.timecode + "   " + e.end.timecode + "   " + onTimeline
         + frames.padding(toLength: max(15, frames.count + 2), withPad: " ", startingAt: 0) + String(format: "%.2f  ", e.score)
         + (e.box.map { "\($0)" } ?? "-").padding(toLength: 20, withPad: " ", startingAt: 0) + " " + e.file
       if e.endPath != e.file { line += " → " + e.endPath }

@@ -40,7 +40,7 @@ public struct MotionEngine: ~Copyable {
   public init(settings: ScanSettings, grid: MotionGrid, files: [String], clock: StreamClock) {
     threshold = settings.effectiveThreshold
     let lagFrames = max(1, Int((ScanSettings.lag * clock.rate / Double(settings.every)).rounded()))
-    scorer = MotionScorer(grid: grid, lagFrames: lagFrames)
+    scorer = MotionScorer(grid: grid, lagFrames: lagFrames, threshold: threshold)
     presence = StillPresence(grid: grid)
     rule = MotionEventRule(settings: settings, grid: grid, files: files, frameDuration: clock.frameDuration)
   }
@@ -66,7 +66,8 @@ public struct MotionEngine: ~Copyable {
     if !active && rule.isWaiting && presence.remembered {
       occupied = presence.occupied(scorer.newest, cells: rule.lastCells, pixelThreshold: s.pixelThreshold)
     }
-    if rule.feed(position, score: s.score, threshold: threshold, cells: scorer.persisted, occupied: occupied) { presence.forget() }
+    let moved = active ? scorer.motionBounds() : PixelBounds()
+    if rule.feed(position, score: s.score, threshold: threshold, cells: scorer.persisted, moved: moved, occupied: occupied) { presence.forget() }
     return sample
   }
 

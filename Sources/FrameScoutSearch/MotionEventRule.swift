@@ -1,13 +1,16 @@
 import FrameScoutCore
 
 /// The event logic of `scan`, fed one analysed frame at a time: runs of frames at or over
-/// the threshold (gaps shorter than `bridge` bridged) that last at least `minEvent`; runs
-/// closer than `mergeGap` merge. An event's start and end are its first and last frames
-/// with motion; the padded range adds `pre`/`post`. A run may be held open by a still
-/// presence (see `StillPresence`): the caller says, frame by frame, whether the place
-/// where the motion stopped is still occupied. Several files are one timeline: an event
-/// may run on across a file boundary. Allocates nothing per frame (cell marks live in
-/// arrays allocated once: a run's, the pending event's).
+/// the threshold (gaps shorter than `bridge` bridged); runs closer than `mergeGap` merge
+/// into one event, and an event counts when, merged, it lasts at least `minEvent` (a car
+/// that crosses the region in three short bursts is one event, not three dropped blips).
+/// An event's start and end are its first and last frames with motion; the padded range
+/// adds `pre`/`post`. An event may be held open by a still presence (see `StillPresence`):
+/// the caller says, frame by frame, whether the place where the motion stopped is still
+/// occupied, and a stay there counts toward `minEvent` (a person who walks in for half a
+/// second and then stands still). Several files are one timeline: an event may run on
+/// across a file boundary. Allocates nothing per frame (cell marks live in arrays
+/// allocated once: a run's, the pending event's).
 public struct MotionEventRule: Sendable {
   struct Run: Sendable {
     var start: FramePosition
@@ -20,8 +23,6 @@ public struct MotionEventRule: Sendable {
     var lastOccupiedPosition: FramePosition?
     /// Frames on which the place where the motion stopped was still occupied.
     var occupiedFrames = 0
-    /// Lasted `minEvent` on its own (or merged with one that did).
-    var qualified = false
     var lastActivity: Double { max(last.timeline, lastOccupied) }
   }
 
@@ -33,7 +34,8 @@ public struct MotionEventRule: Sendable {
   let frameDuration: Double
   var run: Run?
   var pending: Run?
-  var runCells: [Bool], runPeakCells: [Bool], pendingCells: [Bool], pendingPeakCells: [Bool]
+  /// Where the run and the pending event moved (analysis pixels): over all their frames, on the peak frame.
+  var runBox = PixelBounds(), runPeakBox = PixelBounds(), pendingBox = PixelBounds(), pendingPeakBox = PixelBounds()
   /// The cells where the motion was last seen (a still presence is looked for there).
   public private(set) var lastCells: [Bool]
   /// Positions of the last `persistence` analysed frames (the run starts at the oldest).
@@ -47,8 +49,7 @@ public struct MotionEventRule: Sendable {
     self.grid = grid
     self.files = files
     self.frameDuration = frameDuration
-    runCells = [Bool](repeating: false, count: grid.count)
-    runPeakCells = runCells; pendingCells = runCells; pendingPeakCells = runCells; lastCells = runCells
+    lastCells = [Bool](repeating: false, count: grid.count)
     recent = [FramePosition](repeating: FramePosition(file: 0, frame: 0, time: 0, timeline: 0), count: ScanSettings.persistence)
   }
 
@@ -58,15 +59,22 @@ public struct MotionEventRule: Sendable {
   public var isWaiting: Bool { run == nil && pending != nil }
 
   /// One analysed frame: its score, its cells' persistent changed fractions (`cells`, see
-  /// `MotionScorer.persisted`), and whether the place where the motion stopped is still
-  /// occupied. Returns true when the waiting event ended (emitted or dropped) on this frame.
+  /// `MotionScorer.persisted`), where it moved (`moved`, analysis pixels, see
+  /// `MotionScorer.motionBounds`; empty: the cells at or over the threshold), and whether
+  /// the place where the motion stopped is still occupied. Returns true when the waiting
+  /// event ended (emitted or dropped) on this frame.
   @discardableResult
-  public mutating func feed(_ position: FramePosition, score: Double, threshold: Double, cells: [Double], occupied: Bool = false) -> Bool {
+  public mutating func feed(_ position: FramePosition, score: Double, threshold: Double, cells: [Double], moved: PixelBounds = PixelBounds(),
+                            occupied: Bool = false) -> Bool {
     analysed += 1
     lastAnalysed = position
     recent[analysed % recent.count] = position
     let active = score >= threshold
-    if active { mark(&lastCells, cells, threshold: threshold, reset: true) }
+    var box = moved
+    if active {
+      mark(&lastCells, cells, threshold: threshold, reset: true)
+      if box.isEmpty { box = grid.bounds(of: lastCells) }
+    }
     if occupied, pending != nil, position.timeline - pending!.lastActivity <= settings.mergeGap + 1e-9,
        position.timeline - pending!.last.timeline <= ScanSettings.stillLimit {
       pending!.lastOccupied = position.timeline
@@ -81,23 +89,24 @@ public struct MotionEventRule: Sendable {
         if active {
           run!.last = position
           run!.activeFrames += 1
-          mark(&runCells, cells, threshold: threshold, reset: false)
+          runBox.add(box)
           if score > run!.peakScore {
             run!.peakScore = score
             run!.peak = position
-            mark(&runPeakCells, cells, threshold: threshold, reset: true)
+            runPeakBox = box
           }
         }
         return false
       }
     }
-    if let p = pending, position.timeline - p.lastActivity > settings.mergeGap + 1e-9 { ended = emitPending() || ended }
-    guard active else { return ended }
-    mark(&runCells, cells, threshold: threshold, reset: true)
-    mark(&runPeakCells, cells, threshold: threshold, reset: true)
-    // The motion began `persistence - 1` frames ago (the oldest frame of the window).
+    // A run beginning now began `persistence - 1` frames ago (the oldest frame of the
+    // window): the pending event is over only when that is more than `mergeGap` after it.
     var start = recent[(analysed + 1) % recent.count]
     if start.file != position.file || start.timeline > position.timeline { start = position }
+    if let p = pending, start.timeline - p.lastActivity > settings.mergeGap + 1e-9 { ended = emitPending() || ended }
+    guard active else { return ended }
+    runBox = box
+    runPeakBox = box
     run = Run(start: start, last: position, peak: position, peakScore: score, activeFrames: 1)
     return ended
   }
@@ -122,54 +131,39 @@ public struct MotionEventRule: Sendable {
     }
   }
 
-  /// A finished run: merged into the pending event when close enough, else the pending
-  /// event is emitted and the run waits in its place. A run shorter than `minEvent` waits
-  /// too, unqualified: it becomes an event only if someone stays where its motion stopped
-  /// (a person who walks in for half a second and then stands still), or a qualified run
-  /// follows while they are there; otherwise it is dropped. It never extends a qualified
-  /// event (a flicker after a person left does not move the end). Returns true when the
-  /// pending event ended.
+  /// A finished run: merged into the pending event when it starts within `mergeGap` of
+  /// the pending event's last activity, else the pending event is emitted (when it counts)
+  /// and the run waits in its place. Returns true when the pending event ended.
   @discardableResult
   mutating func closeRun() -> Bool {
-    guard var r = run else { return false }
+    guard let r = run else { return false }
     run = nil
-    r.qualified = r.last.timeline - r.start.timeline + frameDuration * Double(settings.every) >= settings.minEvent - 1e-9
     if var p = pending, r.start.timeline - p.lastActivity <= settings.mergeGap + 1e-9 {
-      let keepPending = p.qualified || p.occupiedFrames > 0
-      if r.qualified && keepPending || !r.qualified && p.qualified {
-        guard r.qualified else { return false }     // a flicker after an event: ignored
-        p.last = r.last
-        p.activeFrames += r.activeFrames
-        p.qualified = true
-        for k in pendingCells.indices where runCells[k] { pendingCells[k] = true }
-        if r.peakScore > p.peakScore {
-          p.peakScore = r.peakScore
-          p.peak = r.peak
-          swap(&pendingPeakCells, &runPeakCells)
-        }
-        pending = p
-        return false
+      p.last = r.last
+      p.activeFrames += r.activeFrames
+      pendingBox.add(runBox)
+      if r.peakScore > p.peakScore {
+        p.peakScore = r.peakScore
+        p.peak = r.peak
+        pendingPeakBox = runPeakBox
       }
-      if !keepPending || !r.qualified {
-        // An unqualified blip is replaced by the newer run.
-        pending = nil
-      }
+      pending = p
+      return false
     }
     let ended = emitPending()
     pending = r
-    swap(&pendingCells, &runCells)
-    swap(&pendingPeakCells, &runPeakCells)
+    pendingBox = runBox
+    pendingPeakBox = runPeakBox
     return ended
   }
 
-  /// The pending event, emitted when it counts. Returns true when there was one.
+  /// The pending event, emitted when, merged, it lasts `minEvent` (its motion and the stay
+  /// where the motion stopped). Returns true when there was one.
   @discardableResult
   mutating func emitPending() -> Bool {
     guard let p = pending else { return false }
     pending = nil
-    // An unqualified run counts only when the stay that followed it makes it last minEvent.
-    if !p.qualified && !(p.occupiedFrames > 0 && p.lastActivity - p.start.timeline + frameDuration >= settings.minEvent - 1e-9) { return true }
-    events.append(event(p))
+    if p.lastActivity - p.start.timeline + frameDuration * Double(settings.every) >= settings.minEvent - 1e-9 { events.append(event(p)) }
     return true
   }
 
@@ -180,8 +174,8 @@ public struct MotionEventRule: Sendable {
     return MotionEvent(
       file: files[p.start.file], start: TimePoint(frame: p.start.frame, time: p.start.time),
       end: TimePoint(frame: p.last.frame, time: p.last.time), score: p.peakScore, peak: TimePoint(frame: p.peak.frame, time: p.peak.time),
-      peakBox: grid.box(of: pendingPeakCells) ?? PixelRect(x: 0, y: 0, width: source.sourceWidth, height: source.sourceHeight),
-      box: grid.box(of: pendingCells), framesWithMotion: p.activeFrames,
+      peakBox: grid.sourceBox(of: pendingPeakBox) ?? PixelRect(x: 0, y: 0, width: source.sourceWidth, height: source.sourceHeight),
+      box: grid.sourceBox(of: pendingBox), framesWithMotion: p.activeFrames,
       paddedStart: max(0, p.start.timeline - settings.pre), paddedEnd: p.last.timeline + settings.post,
       timelineStart: several ? p.start.timeline : nil, timelineEnd: several ? p.last.timeline : nil,
       endFile: several && p.last.file != p.start.file ? files[p.last.file] : nil,

@@ -49,18 +49,35 @@ public struct MotionGrid: Sendable {
     ChangeMap(width: geometry.analysisWidth, height: geometry.analysisHeight, columns: columns, rows: rows)
   }
 
-  /// The bounding box of the marked cells, in source pixels (nil when none is marked).
-  func box(of marked: [Bool]) -> PixelRect? {
-    var x0 = Int.max, y0 = Int.max, x1 = Int.min, y1 = Int.min
-    for k in cells.indices where marked[k] {
-      let cell = cells[k]
-      x0 = min(x0, cell.x); y0 = min(y0, cell.y); x1 = max(x1, cell.x + cell.width); y1 = max(y1, cell.y + cell.height)
-    }
-    guard x0 < x1 else { return nil }
+  /// The bounding box of the marked cells, in analysis pixels.
+  func bounds(of marked: [Bool]) -> PixelBounds {
+    var b = PixelBounds()
+    for k in cells.indices where marked[k] { b.include(cell: cells[k]) }
+    return b
+  }
+
+  /// A box of analysis pixels in source pixels (rounded outward), clipped to the regions'
+  /// bounds (the whole frame without regions); nil when empty.
+  func sourceBox(of bounds: PixelBounds) -> PixelRect? {
+    guard let r = bounds.rect else { return nil }
     let (sourceWidth, sourceHeight) = (geometry.sourceWidth, geometry.sourceHeight)
     let sx = Double(sourceWidth) / Double(geometry.analysisWidth), sy = Double(sourceHeight) / Double(geometry.analysisHeight)
-    let bx = Int((Double(x0) * sx).rounded(.down)), by = Int((Double(y0) * sy).rounded(.down))
-    return PixelRect(x: bx, y: by, width: min(sourceWidth, Int((Double(x1) * sx).rounded(.up))) - bx,
-                     height: min(sourceHeight, Int((Double(y1) * sy).rounded(.up))) - by)
+    var x0 = Int((Double(r.x) * sx).rounded(.down)), y0 = Int((Double(r.y) * sy).rounded(.down))
+    var x1 = min(sourceWidth, Int((Double(r.x + r.width) * sx).rounded(.up))), y1 = min(sourceHeight, Int((Double(r.y + r.height) * sy).rounded(.up)))
+    if let clip = regionBounds {
+      x0 = max(x0, clip.x); y0 = max(y0, clip.y); x1 = min(x1, clip.x + clip.width); y1 = min(y1, clip.y + clip.height)
+    }
+    return x1 > x0 && y1 > y0 ? PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0) : nil
+  }
+
+  /// The bounds of the included regions in source pixels (nil: no region, the whole frame).
+  var regionBounds: PixelRect? {
+    guard !geometry.regions.isEmpty else { return nil }
+    var x0 = Int.max, y0 = Int.max, x1 = Int.min, y1 = Int.min
+    for region in geometry.regions {
+      let b = region.bounds
+      x0 = min(x0, b.x); y0 = min(y0, b.y); x1 = max(x1, b.x + b.width); y1 = max(y1, b.y + b.height)
+    }
+    return PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
   }
 }

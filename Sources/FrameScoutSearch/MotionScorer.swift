@@ -26,7 +26,11 @@ public struct FrameScore: Sendable, Hashable {
 ///    cell; the score is the changed fraction of the busiest cell (of its pixels inside
 ///    the regions). Cells keep the score independent of the frame size and make a person
 ///    on the far side of the frame as visible as one nearby;
-/// 5. a cell counts with its lowest changed fraction over the last `persistence` frames.
+/// 5. a cell counts with its lowest changed fraction over the last `persistence` frames,
+///    less the fraction its own noise keeps changed when nothing moves there (`idle`): grain
+///    is not even over a picture (a dark corner of a night scene is grainier than the lit
+///    pavement), and a cell where grain alone keeps 4 % of the pixels over the frame's
+///    pixel threshold would otherwise sit at the score threshold all night.
 public struct MotionScorer: ~Copyable {
   let grid: MotionGrid
   let width: Int, height: Int
@@ -43,7 +47,8 @@ public struct MotionScorer: ~Copyable {
   var changeMap: ChangeMap
   var noiseHistory = [Int](repeating: 0, count: 15)
   var madHistory = [Int](repeating: 0, count: 15)
-  var currentPixelThreshold = ScanSettings.minimumPixelThreshold
+  /// The pixel threshold of the footage's noise (the last 15 measurements).
+  var footageNoise = ScanSettings.minimumPixelThreshold
   var noiseFilled = 0
   var noiseHead = 0
   var scratch = [Int](repeating: 0, count: 15)
@@ -51,14 +56,24 @@ public struct MotionScorer: ~Copyable {
   var cellHistory: [Double]
   var cellHistoryHead = 0
   var cellHistoryFilled = 0
-  /// Per cell, the lowest changed fraction over the last `persistence` frames (after `score`).
+  /// Per cell, the lowest changed fraction over the last `persistence` frames less the
+  /// cell's idle fraction (after `score`).
   public private(set) var persisted: [Double]
+  /// Per cell, the changed fraction its noise alone keeps (a slow average over the frames
+  /// where the cell is not moving, so motion is never learned as noise).
+  var idle: [Double]
+  var idleSamples = 0
+  /// The pixel threshold of the last scored frame.
+  var lastPixelThreshold = 255
+  /// The score threshold (a cell at or over it is moving: its idle level is not updated).
+  let threshold: Double
   /// Frames scored (the noise is measured on every other one).
   var scored = 0
 
   /// `lagFrames`: analysed frames between the two that are differenced.
-  public init(grid: MotionGrid, lagFrames: Int) {
+  public init(grid: MotionGrid, lagFrames: Int, threshold: Double) {
     self.grid = grid
+    self.threshold = threshold
     width = grid.geometry.analysisWidth
     height = grid.geometry.analysisHeight
     ringCount = lagFrames + 1
@@ -70,6 +85,7 @@ public struct MotionScorer: ~Copyable {
     changeMap = grid.changeMap()
     cellHistory = [Double](repeating: 0, count: grid.count * ScanSettings.persistence)
     persisted = [Double](repeating: 0, count: grid.count)
+    idle = persisted
   }
 
   /// Forgets the past frames: the next frame has no earlier one to difference with (a new
@@ -113,7 +129,19 @@ public struct MotionScorer: ~Copyable {
       }
     }
     changeMap.update(difference: difference.view(width: width, height: height), threshold: UInt8(pixelThreshold))
+    lastPixelThreshold = pixelThreshold
     return FrameScore(score: persistCells(), pixelThreshold: pixelThreshold, lightingCorrected: lightingCorrected, differenced: true)
+  }
+
+  /// Where the last scored frame moved: its changed pixels (inside the regions) in the
+  /// cells at or over the threshold, in analysis pixels. Called on frames with motion only.
+  public func motionBounds() -> PixelBounds {
+    var b = PixelBounds()
+    let d = difference.view(width: width, height: height)
+    for k in 0..<grid.count where persisted[k] >= threshold {
+      b.include(d, over: UInt8(lastPixelThreshold), in: grid.cells[k])
+    }
+    return b
   }
 
   /// Global lighting: the old frame matched to the current one's mean and contrast, kept
@@ -137,46 +165,62 @@ public struct MotionScorer: ~Copyable {
 
   /// The pixel threshold for the current difference.
   ///
-  /// Noise: the 90th percentile and the median of |difference| over this frame, each
-  /// then the median over the last 15 frames. The pixel threshold is twice the
-  /// percentile (it sees compression's heavy tails), but at most `madCap` times the
-  /// median, so a large moving object (a truck filling a third of the picture, whose
-  /// pixels raise the percentile) cannot lift the threshold over its own contrast.
+  /// Noise: the 90th percentile and the median of |difference| over the frame. The pixel
+  /// threshold is twice the percentile (it sees compression's heavy tails), but at most
+  /// `madCap` times the median, so a large moving object (a truck filling a third of the
+  /// picture, whose pixels raise the percentile) cannot lift the threshold over its own
+  /// contrast. The footage's noise is that of the last 15 measured frames (each value's
+  /// median; measured on every other frame, noise changes slowly), and the threshold is
+  /// never under what this frame's own difference needs: at a keyframe an encoder renews
+  /// the grain of noisy footage everywhere at once, and the differences across it are
+  /// several times noisier than the frames around them (night footage: 2x p90 goes from
+  /// under 6 to 12–20 for the 5 frames around each keyframe).
   /// Every 4th row is plenty (14,400 samples at 320x180) and keeps the histogram, the
-  /// costliest step of the frame, at a quarter.
-  /// Measured on every other frame (noise changes slowly; the 15 values span 30 frames).
+  /// costliest step of the frame, small.
   mutating func measureNoise() -> Int {
+    let d = difference.view(width: width, height: height)
+    let sampled = GrayView(base: d.base, width: d.width, height: (d.height + 3) / 4, stride: d.stride * 4)
+    let estimate = NoiseEstimate.of(difference: sampled)
     if noiseFilled == 0 || scored % 2 == 0 {
-      let d = difference.view(width: width, height: height)
-      let sampled = GrayView(base: d.base, width: d.width, height: (d.height + 3) / 4, stride: d.stride * 4)
-      let estimate = NoiseEstimate.of(difference: sampled)
       noiseHistory[noiseHead] = estimate.upperDecile
       madHistory[noiseHead] = estimate.medianAbsoluteDifference
       noiseHead = (noiseHead + 1) % noiseHistory.count
       noiseFilled = min(noiseFilled + 1, noiseHistory.count)
-      let decile = median(of: noiseHistory), mad = median(of: madHistory)
-      let fromNoise = min(ScanSettings.noiseFactor * Double(decile), ScanSettings.madCap * Double(mad))
-      currentPixelThreshold = min(254, max(ScanSettings.minimumPixelThreshold, Int(fromNoise.rounded(.up))))
+      footageNoise = pixelThreshold(decile: median(of: noiseHistory), mad: median(of: madHistory))
     }
-    return currentPixelThreshold
+    return max(footageNoise, pixelThreshold(decile: estimate.upperDecile, mad: estimate.medianAbsoluteDifference))
+  }
+
+  /// The pixel threshold of a noise level: 2x the 90th percentile, at most `madCap` x the
+  /// median, within `minimumPixelThreshold`...254.
+  func pixelThreshold(decile: Int, mad: Int) -> Int {
+    let fromNoise = min(ScanSettings.noiseFactor * Double(decile), ScanSettings.madCap * Double(mad))
+    return min(254, max(ScanSettings.minimumPixelThreshold, Int(fromNoise.rounded(.up))))
   }
 
   /// Per cell: this frame's changed fraction into the history, the minimum over the
-  /// last `persistence` frames into `persisted`; the score is the busiest cell's.
+  /// last `persistence` frames less the cell's idle level into `persisted`; the score is
+  /// the busiest cell's. The idle level follows a cell's minimum while the cell is not
+  /// moving, over about `idleFrames` frames (a running mean over the first ones).
   mutating func persistCells() -> Double {
     let counts = changeMap.counts, cells = counts.count, depth = ScanSettings.persistence
     let head = cellHistoryHead
     cellHistoryHead = (cellHistoryHead + 1) % depth
     cellHistoryFilled = min(cellHistoryFilled + 1, depth)
     var score = 0.0
+    // A running mean at first (the level is known within a few frames), then a slow average.
+    idleSamples += 1
+    let rate = 1 / Double(min(ScanSettings.idleFrames, idleSamples))
     for k in 0..<cells {
       let area = grid.cellArea[k]
       let f = area > 0 ? Double(counts[k]) / Double(area) : 0
       cellHistory[head * cells + k] = f
       var m = f
       if cellHistoryFilled < depth { m = 0 } else { for h in 0..<depth { m = min(m, cellHistory[h * cells + k]) } }
-      persisted[k] = m
-      score = max(score, m)
+      let above = max(0, m - idle[k])
+      if above < threshold { idle[k] += (m - idle[k]) * rate }
+      persisted[k] = above
+      score = max(score, above)
     }
     return score
   }

@@ -12,7 +12,7 @@ public struct ScanSettings: EngineSettings {
   /// frame shows motion. nil: automatic (`defaultThreshold`).
   public var threshold: Double?
   /// Seconds of motion (gaps under `bridge` included) before it counts as an event.
-  public var minEvent: Double = 1
+  public var minEvent: Double = 0.4
   /// Events closer than this (seconds) are merged into one.
   public var mergeGap: Double = 2
   /// Padding before and after each event for clips and the `padded` range (seconds).
@@ -62,6 +62,9 @@ public struct ScanSettings: EngineSettings {
   /// compression pulse at a keyframe is never motion; a walker covers a cell for many frames.
   public static let persistence = 3
   public static let minimumPixelThreshold = 10
+  /// Analysed frames over which a cell's idle changed fraction (what its grain alone keeps
+  /// over the pixel threshold) is averaged: 10 s at 25 fps, slow beside any motion.
+  public static let idleFrames = 250
   /// Grid of motion cells (16×9: square cells on 16:9 video).
   public static let columns = 16, rows = 9
   /// Durations (`min_event`, `merge_gap`, `pre`, `post`) are seconds in this range.

@@ -3,12 +3,18 @@ import FrameScoutMedia
 
 /// Several files of one camera played one after another (a DVR exports one file per hour):
 /// each file's frames keep their own numbers and times, and `offset` places the file's
-/// time zero on the shared timeline.
+/// time zero on the shared timeline. The next file starts where the previous one truly
+/// ends — its last frame's time plus that frame's duration (`StreamEnd`) — not at the
+/// container's declared duration, which can be short by a frame or more per file.
 public struct Timeline: Sendable {
   public struct Entry: Sendable {
     public let path: String
     public let offset: Double
+    /// Seconds from the file's first frame to the end of its last (`StreamEnd`), else the
+    /// declared duration.
     public let duration: Double?
+    /// The container's declared duration (what `probe` shows).
+    public let declaredDuration: Double?
     public let info: StreamInfo
     /// How this file's frames are numbered and timed.
     public let clock: StreamClock
@@ -22,8 +28,9 @@ public struct Timeline: Sendable {
     for path in paths {
       let decoder = try VideoDecoder(path: path, options: DecodeOptions(open: options, analysisWidth: nil))
       let info = decoder.info
-      entries.append(Entry(path: path, offset: offset, duration: info.duration, info: info, clock: decoder.clock))
-      offset += info.duration ?? 0
+      let duration = StreamEnd.measure(path: path, options: options, declared: info.duration) ?? info.duration
+      entries.append(Entry(path: path, offset: offset, duration: duration, declaredDuration: info.duration, info: info, clock: decoder.clock))
+      offset += duration ?? 0
     }
     self.entries = entries
   }

@@ -78,13 +78,29 @@ final class ScanEngineTests: XCTestCase {
     let merged = try events(seconds: 12) { ($0 >= 2 && $0 < 3.5) || ($0 >= 5 && $0 < 6.5) ? 0.3 : 0 }
     XCTAssertEqual(merged.count, 1)
     XCTAssertEqual(merged[0].end.frame, 162)
-    // Further apart than `mergeGap`: two events. Shorter than `minEvent`: none.
+    // Further apart than `mergeGap`: two events. Shorter than `minEvent` (0.4 s): none.
     XCTAssertEqual(try events(seconds: 14) { ($0 >= 2 && $0 < 3.5) || ($0 >= 7 && $0 < 8.5) ? 0.3 : 0 }.count, 2)
-    XCTAssertTrue(try events(seconds: 10) { $0 >= 2 && $0 < 2.5 ? 0.3 : 0 }.isEmpty)
+    XCTAssertTrue(try events(seconds: 10) { $0 >= 2 && $0 < 2.2 ? 0.3 : 0 }.isEmpty)
     // The peak is the busiest frame.
     let peaked = try events(seconds: 10) { $0 >= 2 && $0 < 4 ? ($0 >= 3 && $0 < 3.04 ? 0.9 : 0.3) : 0 }
     XCTAssertEqual(peaked[0].peak.frame, 75)
     XCTAssertEqual(peaked[0].score, 0.9)
+  }
+
+  func testMinEventAppliesToTheMergedEvent() throws {
+    var long = ScanSettings()
+    long.minEvent = 1
+    // Three bursts of 0.24 s, 1 s apart (a car seen between lamp posts): each shorter than
+    // `minEvent`, merged they last 2.72 s — one event from the first burst's first frame
+    // (less the persistence window) to the last burst's last frame.
+    let bursts = try events(long, seconds: 10) { t in [2.0, 3.24, 4.48].contains { t >= $0 && t < $0 + 0.24 } ? 0.3 : 0 }
+    XCTAssertEqual(bursts.count, 1)
+    XCTAssertEqual(bursts[0].start.frame, 48)
+    XCTAssertEqual(bursts[0].end.frame, 117)
+    XCTAssertEqual(bursts[0].framesWithMotion, 18)
+    // One burst alone is no event; nor two bursts further apart than `mergeGap`.
+    XCTAssertTrue(try events(long, seconds: 10) { $0 >= 2 && $0 < 2.24 ? 0.3 : 0 }.isEmpty)
+    XCTAssertTrue(try events(long, seconds: 10) { ($0 >= 2 && $0 < 2.24) || ($0 >= 4.5 && $0 < 4.74) ? 0.3 : 0 }.isEmpty)
   }
 
   func testSettingsCheckThemselvesNamingTheSetting() {

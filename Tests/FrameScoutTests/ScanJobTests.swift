@@ -31,7 +31,7 @@ final class ScanJobTests: XCTestCase {
     XCTAssertEqual(report.json["events"]?.arrayValue?.count, 1)
     XCTAssertEqual(report.json["scanned"]?["frames_analysed"]?.intValue, report.framesAnalysed)
     XCTAssertEqual(report.csv.split(separator: "\n").count, 2)
-    XCTAssertTrue(report.text(elapsed: nil).hasPrefix("scanning the whole frame in 1 file, threshold 0.06, min event 1 s\n"))
+    XCTAssertTrue(report.text(elapsed: nil).hasPrefix("scanning the whole frame in 1 file, threshold 0.06, min event 0.4 s\n"))
     XCTAssertFalse(report.text(elapsed: nil).contains("realtime"))
     XCTAssertTrue(report.text(elapsed: 1).contains("realtime"))
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scanjob-\(UUID().uuidString)").path

@@ -159,3 +159,41 @@ public struct ChangeMap: Sendable {
     return out
   }
 }
+
+/// Where changed pixels lie, as a bounding box: grown one rectangle at a time (`add`),
+/// or from a difference image over a threshold (`include`). Allocates nothing.
+public struct PixelBounds: Sendable, Hashable {
+  public private(set) var x0 = Int.max, y0 = Int.max, x1 = Int.min, y1 = Int.min
+
+  public init() {}
+
+  public var isEmpty: Bool { x0 >= x1 }
+  /// The box (nil when empty).
+  public var rect: PixelRect? { isEmpty ? nil : PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0) }
+
+  /// Grows to cover `other`.
+  public mutating func add(_ other: PixelBounds) {
+    guard !other.isEmpty else { return }
+    x0 = min(x0, other.x0); y0 = min(y0, other.y0); x1 = max(x1, other.x1); y1 = max(y1, other.y1)
+  }
+
+  /// Grows to cover the rectangle `cell`.
+  public mutating func include(cell r: PixelRect) {
+    guard r.width > 0 && r.height > 0 else { return }
+    x0 = min(x0, r.x); y0 = min(y0, r.y); x1 = max(x1, r.x + r.width); y1 = max(y1, r.y + r.height)
+  }
+
+  /// Grows to cover every pixel of `difference` inside `area` whose value is over `threshold`.
+  public mutating func include(_ difference: GrayView, over threshold: UInt8, in area: PixelRect) {
+    for y in area.y..<(area.y + area.height) {
+      let row = difference.base + y * difference.stride
+      var first = -1, last = -1
+      for x in area.x..<(area.x + area.width) where row[x] > threshold {
+        if first < 0 { first = x }
+        last = x
+      }
+      guard first >= 0 else { continue }
+      x0 = min(x0, first); x1 = max(x1, last + 1); y0 = min(y0, y); y1 = max(y1, y + 1)
+    }
+  }
+}
