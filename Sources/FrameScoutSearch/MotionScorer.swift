@@ -26,7 +26,12 @@ public struct FrameScore: Sendable, Hashable {
 ///    cell; the score is the changed fraction of the busiest cell (of its pixels inside
 ///    the regions). Cells keep the score independent of the frame size and make a person
 ///    on the far side of the frame as visible as one nearby;
-/// 5. a cell counts with its lowest changed fraction over the last `persistence` frames,
+/// 5. every cell's changed fraction is lowered by the frame's clutter: the median cell's
+///    changed fraction over the whole frame (regions or not) plus `clutterSpread` robust
+///    deviations of the cells around it. Rain or snow in front of an IR camera changes a
+///    tenth of every cell at once; a person or a car changes a few cells (most cells are
+///    still, and the clutter is 0);
+/// 6. a cell counts with its lowest changed fraction over the last `persistence` frames,
 ///    less the fraction its own noise keeps changed when nothing moves there (`idle`): grain
 ///    is not even over a picture (a dark corner of a night scene is grainier than the lit
 ///    pavement), and a cell where grain alone keeps 4 % of the pixels over the frame's
@@ -63,6 +68,10 @@ public struct MotionScorer: ~Copyable {
   /// where the cell is not moving, so motion is never learned as noise).
   var idle: [Double]
   var idleSamples = 0
+  /// This frame's clutter (see `clutterLevel`).
+  var clutter = 0.0
+  /// Scratch for the median of the cells' fractions.
+  var cellScratch: [Double]
   /// The pixel threshold of the last scored frame.
   var lastPixelThreshold = 255
   /// The score threshold (a cell at or over it is moving: its idle level is not updated).
@@ -86,6 +95,7 @@ public struct MotionScorer: ~Copyable {
     cellHistory = [Double](repeating: 0, count: grid.count * ScanSettings.persistence)
     persisted = [Double](repeating: 0, count: grid.count)
     idle = persisted
+    cellScratch = persisted
   }
 
   /// Forgets the past frames: the next frame has no earlier one to difference with (a new
@@ -122,6 +132,9 @@ public struct MotionScorer: ~Copyable {
                                                       deviations: (ringDeviations[old], ringDeviations[slot]))
     PixelDifference.absolute(previous, current, into: difference.mutableView(width: width, height: height))
     let pixelThreshold = measureNoise()
+    // Over the whole frame first (before the mask): how much of the picture changes at once.
+    changeMap.update(difference: difference.view(width: width, height: height), threshold: UInt8(pixelThreshold))
+    clutter = clutterLevel()
     if grid.hasMask {
       let target = difference.mutableView(width: width, height: height)
       grid.mask.withUnsafeBufferPointer { m in
@@ -213,7 +226,7 @@ public struct MotionScorer: ~Copyable {
     let rate = 1 / Double(min(ScanSettings.idleFrames, idleSamples))
     for k in 0..<cells {
       let area = grid.cellArea[k]
-      let f = area > 0 ? Double(counts[k]) / Double(area) : 0
+      let f = area > 0 ? max(0, Double(counts[k]) / Double(area) - clutter) : 0
       cellHistory[head * cells + k] = f
       var m = f
       if cellHistoryFilled < depth { m = 0 } else { for h in 0..<depth { m = min(m, cellHistory[h * cells + k]) } }
@@ -223,6 +236,39 @@ public struct MotionScorer: ~Copyable {
       score = max(score, above)
     }
     return score
+  }
+
+  /// The clutter of the frame: the median over all cells of the whole frame of their
+  /// changed fractions (the change map counted without the mask) plus `clutterSpread`
+  /// robust standard deviations of them (1.4826 x their median absolute deviation from the
+  /// median): what the cells change by at once, plus how unevenly. Zero when most cells
+  /// are still. Allocates nothing (selection in `cellScratch`).
+  mutating func clutterLevel() -> Double {
+    let counts = changeMap.counts, middle = counts.count / 2
+    for k in counts.indices {
+      let r = grid.cells[k]
+      cellScratch[k] = Double(counts[k]) / Double(max(1, r.width * r.height))
+    }
+    let median = Self.select(&cellScratch, rank: middle)
+    for k in counts.indices { cellScratch[k] = abs(cellScratch[k] - median) }
+    let deviation = Self.select(&cellScratch, rank: middle)
+    return median + ScanSettings.clutterSpread * 1.4826 * deviation
+  }
+
+  /// The value of rank `rank` (0-based) of `values`, reordering them (quickselect).
+  static func select(_ values: inout [Double], rank: Int) -> Double {
+    var lo = 0, hi = values.count - 1
+    while lo < hi {
+      let pivot = values[(lo + hi) / 2]
+      var i = lo, j = hi
+      while i <= j {
+        while values[i] < pivot { i += 1 }
+        while values[j] > pivot { j -= 1 }
+        if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+      }
+      if rank <= j { hi = j } else if rank >= i { lo = i } else { break }
+    }
+    return values[rank]
   }
 
   /// The median of the first `noiseFilled` values of `history` (an insertion sort into

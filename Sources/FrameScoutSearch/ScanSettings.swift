@@ -62,6 +62,9 @@ public struct ScanSettings: EngineSettings {
   /// compression pulse at a keyframe is never motion; a walker covers a cell for many frames.
   public static let persistence = 3
   public static let minimumPixelThreshold = 10
+  /// Robust standard deviations of the cells' changed fractions over their median that a
+  /// frame's clutter (rain, snow: change in every cell at once) adds (see `MotionScorer`).
+  public static let clutterSpread = 3.0
   /// Analysed frames over which a cell's idle changed fraction (what its grain alone keeps
   /// over the pixel threshold) is averaged: 10 s at 25 fps, slow beside any motion.
   public static let idleFrames = 250
@@ -76,7 +79,7 @@ public struct ScanSettings: EngineSettings {
 
   /// The metric and its parameters, in words (reports state it beside the threshold).
   public static var metric: String {
-    "changed fraction of the busiest of \(columns)x\(rows) cells; pixel threshold max(\(minimumPixelThreshold), min(\(noiseFactor) x 90th percentile, \(madCap) x median of |difference|)) over \(Int(lag * 1000)) ms"
+    "changed fraction of the busiest of \(columns)x\(rows) cells, less the frame's clutter (median cell + \(SettingCheck.plain(clutterSpread)) robust deviations) and the cell's idle fraction (\(idleFrames) frames); pixel threshold max(\(minimumPixelThreshold), min(\(noiseFactor) x 90th percentile, \(madCap) x median of |difference|)) over \(Int(lag * 1000)) ms, the footage's (median of 15) or the frame's if higher"
   }
 
   /// The error of a duration setting that is not a duration in `durations`.

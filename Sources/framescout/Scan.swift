@@ -8,15 +8,19 @@ struct Scan: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "List the motion events in footage (what DVR-Scan does).",
     discussion: """
-      Several FILEs are one camera's timeline in the given order: an event may run on from
-      one file into the next, and a file boundary is never an event.
+      Several FILEs are one camera's timeline in the given order, each starting where the
+      one before it truly ends (its last frame plus that frame's duration): an event may
+      run on from one file into the next, and a file boundary is never an event.
       Each frame is reduced to --width gray pixels and differenced with the frame 80 ms
       earlier over a 16x9 grid of cells; a pixel counts as changed when its difference is
       over the footage's own noise (measured continuously), and a global lighting change is
-      compensated before differencing. The score of a frame is the changed fraction of its
-      busiest cell (inside the regions). A run of frames at or over --threshold that lasts
-      --min-event is an event; events closer than --merge-gap merge. Start and end are the
-      first and last frames with motion; --pre/--post pad the clips and the padded range.
+      compensated before differencing. A cell's changed fraction is taken less what changes
+      everywhere at once (rain, snow) and less what its own grain keeps changed. The score
+      of a frame is the changed fraction of its busiest cell (inside the regions). Runs of
+      frames at or over --threshold closer than --merge-gap merge into one event, which
+      counts when it lasts --min-event. Start and end are the first and last frames with
+      motion; --pre/--post pad the clips and the padded range. The box is that of the
+      changed pixels, within the regions.
       Regions: x,y,w,h in source pixels (or with %, e.g. 10%,0,50%,100%), or a polygon
       x1,y1;x2,y2;x3,y3. --regions FILE reads one region a line (a line "exclude REGION"
       excludes; # starts a comment).
@@ -29,7 +33,7 @@ struct Scan: ParsableCommand {
   @Option(name: .customLong("regions"), help: "A file with one region a line; 'exclude REGION' lines exclude.") var regionFile: String?
   @Option(help: "Motion score 0–1 (changed fraction of the busiest grid cell) that counts as motion (default \(ScanSettings.defaultThreshold)).")
   var threshold: Double?
-  @Option(help: "Shortest motion that is an event.") var minEvent = durationText(ScanSettings().minEvent)
+  @Option(help: "Shortest event (its runs of motion merged first).") var minEvent = durationText(ScanSettings().minEvent)
   @Option(help: "Events closer than this are merged.") var mergeGap = durationText(ScanSettings().mergeGap)
   @Option(help: "Padding before an event (clips, padded range).") var pre = durationText(ScanSettings().pre)
   @Option(help: "Padding after an event.") var post = durationText(ScanSettings().post)

@@ -50,4 +50,29 @@ final class ChangeMapTests: XCTestCase {
     XCTAssertEqual(map.cell(column: 9, row: 5), PixelRect(x: 180, y: 100, width: 20, height: 20))
     XCTAssertGreaterThanOrEqual(map.changedCells(minimumFraction: 0.5), 8)
   }
+
+  func testPixelBoundsCoverExactlyThePixelsOverTheThreshold() {
+    var rng = SplitMix64(seed: 5)
+    for g in Geometry.grid where g.width >= 2 && g.height >= 2 {
+      let img = g.image(.random, &rng)
+      img.withView { v in
+        for t: UInt8 in [0, 128, 250, 255] {
+          let area = PixelRect(x: v.width / 4, y: v.height / 3, width: v.width - v.width / 4, height: v.height - v.height / 3)
+          var b = PixelBounds()
+          b.include(v, over: t, in: area)
+          var x0 = Int.max, y0 = Int.max, x1 = Int.min, y1 = Int.min
+          for y in area.y..<(area.y + area.height) {
+            for x in area.x..<(area.x + area.width) where v.base[y * v.stride + x] > t {
+              x0 = min(x0, x); y0 = min(y0, y); x1 = max(x1, x + 1); y1 = max(y1, y + 1)
+            }
+          }
+          XCTAssertEqual(b.rect, x0 < x1 ? PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0) : nil, "\(g) t=\(t)")
+          var grown = PixelBounds()
+          grown.include(cell: PixelRect(x: 0, y: 0, width: 1, height: 1))
+          grown.add(b)
+          if let r = b.rect { XCTAssertEqual(grown.rect, PixelRect(x: 0, y: 0, width: r.x + r.width, height: r.y + r.height)) }
+        }
+      }
+    }
+  }
 }

@@ -118,4 +118,15 @@ final class ProbeTests: XCTestCase {
     XCTAssertThrowsError(try JPEGEncoder.encode(RGBImage(width: 0, height: 10)))
     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["t.jpg"], "no temporary file left behind")
   }
+
+  /// A stream ends at its last frame's time plus that frame's duration, whatever the
+  /// container declares.
+  func testStreamEndIsTheLastFrameAndItsDuration() throws {
+    for (name, end) in [("passerby.mp4", 15.0), ("passerby.ts", 15.0), ("static.mkv", 10.0)] {
+      let path = try clip(name)
+      let info = try VideoDecoder(path: path).info
+      XCTAssertEqual(try XCTUnwrap(StreamEnd.measure(path: path, declared: info.duration)), end, accuracy: 1e-6, name)
+    }
+    XCTAssertNil(StreamEnd.measure(path: try clip("parcel_taken.h264"), declared: nil), "no timestamps: the declared duration is all there is")
+  }
 }

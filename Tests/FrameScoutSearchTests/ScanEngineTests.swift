@@ -90,17 +90,29 @@ final class ScanEngineTests: XCTestCase {
   func testMinEventAppliesToTheMergedEvent() throws {
     var long = ScanSettings()
     long.minEvent = 1
-    // Three bursts of 0.24 s, 1 s apart (a car seen between lamp posts): each shorter than
-    // `minEvent`, merged they last 2.72 s — one event from the first burst's first frame
-    // (less the persistence window) to the last burst's last frame.
-    let bursts = try events(long, seconds: 10) { t in [2.0, 3.24, 4.48].contains { t >= $0 && t < $0 + 0.24 } ? 0.3 : 0 }
+    // Three bursts of 6 frames (0.24 s), 1 s apart (a car seen between lamp posts): each
+    // shorter than `minEvent`, merged they last 2.8 s — one event from the first burst's
+    // first frame (less the persistence window) to the last burst's last frame.
+    func burst(_ t: Double, at starts: [Int]) -> Bool { let n = Int((t * 25).rounded()); return starts.contains { n >= $0 && n < $0 + 6 } }
+    let bursts = try events(long, seconds: 10) { burst($0, at: [50, 81, 112]) ? 0.3 : 0 }
     XCTAssertEqual(bursts.count, 1)
     XCTAssertEqual(bursts[0].start.frame, 48)
     XCTAssertEqual(bursts[0].end.frame, 117)
     XCTAssertEqual(bursts[0].framesWithMotion, 18)
     // One burst alone is no event; nor two bursts further apart than `mergeGap`.
-    XCTAssertTrue(try events(long, seconds: 10) { $0 >= 2 && $0 < 2.24 ? 0.3 : 0 }.isEmpty)
-    XCTAssertTrue(try events(long, seconds: 10) { ($0 >= 2 && $0 < 2.24) || ($0 >= 4.5 && $0 < 4.74) ? 0.3 : 0 }.isEmpty)
+    XCTAssertTrue(try events(long, seconds: 10) { burst($0, at: [50]) ? 0.3 : 0 }.isEmpty)
+    XCTAssertTrue(try events(long, seconds: 10) { burst($0, at: [50, 112]) ? 0.3 : 0 }.isEmpty)
+  }
+
+  func testSelectFindsTheValueOfEachRank() {
+    var rng = SystemRandomNumberGenerator()
+    for n in [1, 2, 3, 144, 145] {
+      let values = (0..<n).map { _ in Double(Int.random(in: 0...9, using: &rng)) / 10 }
+      for rank in [0, n / 2, n - 1] {
+        var v = values
+        XCTAssertEqual(MotionScorer.select(&v, rank: rank), values.sorted()[rank], "\(values) rank \(rank)")
+      }
+    }
   }
 
   func testSettingsCheckThemselvesNamingTheSetting() {

@@ -58,6 +58,38 @@ final class ScanTests: XCTestCase {
     XCTAssertGreaterThan(box.y, 40, "the wall above the walker never moves")
   }
 
+  /// The box is that of the changed pixels, within the region: a region cutting the
+  /// walker's path (not on the cell grid's lines) gives a box inside it, tight on the
+  /// walker's rows, where the cell grid's box would reach past it.
+  func testBoxIsThePixelsThatChangedClippedToTheRegion() throws {
+    let roi = PixelRect(x: 203, y: 171, width: 187, height: 97)
+    let r = try scan([try path("passerby.mp4")]) { $0.regions = [try RegionSpec(parsing: "\(roi)")] }
+    XCTAssertEqual(r.events.count, 1)
+    for box in [try XCTUnwrap(r.events.first?.box), try XCTUnwrap(r.events.first?.peakBox)] {
+      XCTAssertGreaterThanOrEqual(box.x, roi.x); XCTAssertGreaterThanOrEqual(box.y, roi.y)
+      XCTAssertLessThanOrEqual(box.x + box.width, roi.x + roi.width); XCTAssertLessThanOrEqual(box.y + box.height, roi.y + roi.height)
+    }
+    let whole = try XCTUnwrap(r.events.first?.box)
+    XCTAssertEqual(whole.x, roi.x, accuracy: 4, "the walker crosses the whole region: \(whole)")
+    XCTAssertEqual(whole.x + whole.width, roi.x + roi.width, accuracy: 4, "\(whole)")
+    // The walker (y 150-290) fills the region's rows.
+    XCTAssertEqual(whole.y, roi.y, accuracy: 4, "\(whole)")
+    // The peak frame's box is the walker there, narrower than the region.
+    let peak = try XCTUnwrap(r.events.first?.peakBox)
+    XCTAssertLessThan(peak.width, roi.width, "\(peak)")
+  }
+
+  /// Rain in front of an IR camera (streaks over the whole frame all the time) is not one
+  /// endless event: the walker crossing during the rain is the one event.
+  func testRainIsNotMotionThePersonIs() throws {
+    let r = try scan([try path("rain_ir.mp4")])
+    let motion = try XCTUnwrap((try truth("rain_ir.mp4")["motion"] as? [[String: Any]])?.first)
+    XCTAssertEqual(r.events.count, 1, "\(r.events.map { ($0.start.frame, $0.end.frame) })")
+    let e = try XCTUnwrap(r.events.first)
+    XCTAssertEqual(e.start.frame, motion["start"] as! Int, accuracy: 12, "within 0.5 s")
+    XCTAssertEqual(e.end.frame, motion["end"] as! Int, accuracy: 12, "within 0.5 s")
+  }
+
   /// A region the walker never enters gives no event; excluding the clock keeps the event
   /// and keeps the clock out of its box.
   func testRegionsAndExclusions() throws {
