@@ -42,6 +42,23 @@ final class ScanJobTests: XCTestCase {
     XCTAssertEqual(report.events[0].json["thumbnails"]?["peak"]?.stringValue, thumb)
   }
 
+  /// Two files on one timeline: the second starts where the first truly ends (its last
+  /// frame plus that frame's duration), and the table gives each event's timeline start
+  /// beside its file time, saying which clock is which.
+  func testTimelineTableShowsFileTimeAndTimelineTime() throws {
+    let path = try clip("passerby.mp4")
+    let report = try ScanJob(files: [path, path], settings: ScanSettings()).run()
+    XCTAssertEqual(report.events.count, 2)
+    XCTAssertEqual(report.timeline.entries[1].offset, 15.0, accuracy: 1e-9, "last frame 14.96 s + 0.04 s")
+    let text = report.text(elapsed: nil)
+    XCTAssertTrue(text.contains("start, end: file time"), text)
+    let rows = text.split(separator: "\n").filter { $0.hasPrefix(" 1 ") || $0.hasPrefix(" 2 ") }
+    XCTAssertEqual(rows.count, 2)
+    let first = report.events[0], second = report.events[1]
+    XCTAssertEqual(first.start.timecode, second.start.timecode, "the same file time")
+    XCTAssertTrue(rows[1].contains(Timecode.format(15.0 + second.start.time)), "\(rows[1])")
+  }
+
   func testJobChecksTheRequestAgainstTheFootage() throws {
     let path = try clip("passerby.mp4")
     var s = ScanSettings()
