@@ -168,6 +168,26 @@ final class DVRContainerTests: XCTestCase {
     return rows.map { row in keep.map { row[$0] } }
   }
 
+  /// Where the DHAV clock itself differs: FFmpeg's dhav times the first frame of each new
+  /// DVR second at the whole second (the counter's milliseconds are used only within a
+  /// second), so after a pause in the recording that ends inside a second (passerby_gap:
+  /// 480 ms missing before frame #150 at 6.48 s) the frames up to the next whole second are
+  /// early and the gap shows at 7 s. The frames and their numbers stay right; their times,
+  /// and so audit's timestamp findings, follow the container's clock.
+  func testAPauseEndingInsideASecondIsTimedAsFFmpegReadsTheDVRClock() throws {
+    if let failure = Self.failure { throw XCTSkip(failure) }
+    let dir = try scratch()
+    let dav = dir.appendingPathComponent("gap.dav").path, reference = dir.appendingPathComponent("gap_ref.mp4").path
+    let made = try runProcess(Self.root.appendingPathComponent("tools/make-dav"),
+                              [Self.root.appendingPathComponent("TestVideos/passerby_gap.mp4").path, dav, "--reencode", reference])
+    XCTAssertEqual(made.status, 0, made.err)
+    XCTAssertEqual(findings(try json(["audit", reference])), ["timestamp-gap #150 6.48 - #150 6.48"])
+    XCTAssertEqual(findings(try json(["audit", dav])), ["discontinuity #150 6.0 - #150 6.0", "timestamp-gap #163 7.0 - #163 7.0"])
+    XCTAssertEqual(findings(try json(["scan", dav])), findings(try json(["scan", reference])), "the event starts and ends outside the mis-timed frames #150-#162")
+    let frame = try framescout(["frame", dav, "--at", "#155", "-o", dir.appendingPathComponent("f.jpg").path])
+    XCTAssertTrue(frame.out.contains("frame #155 at 00:00:06.200"), frame.out)
+  }
+
   func testMakeDavRefusesBFramesWithoutAReference() throws {
     if let failure = Self.failure { throw XCTSkip(failure) }
     let out = try XCTUnwrap(Self.folder).appendingPathComponent("refused.dav").path
