@@ -2,7 +2,7 @@ import CFFmpeg
 
 /// Every video packet of a file as a read from the start gives it: its timestamps, and for
 /// each keyframe the byte offset where the demuxer finds it. Built in one pass (demux only,
-/// no decode) for demuxers whose own seeks lose timestamps (`InputFile.seeksLoseTimestamps`):
+/// no decode) for demuxers whose own seeks cannot be trusted (`InputFile.seeksThroughIndex`):
 /// the decoder moves to a keyframe's byte offset and stamps the packets read from there with
 /// the timestamps they had when read from the start, so frame N is frame N, with its own time.
 /// 16 bytes a packet (1.4 MB for an hour at 25 fps).

@@ -238,8 +238,9 @@ public final class VideoDecoder {
   }
   var untimedRateChecked = false
   var finished = false
-  /// For demuxers whose seeks lose timestamps: every packet's timestamps as read from the
-  /// start (read at the first seek); the packets read after a seek are stamped from it.
+  /// For demuxers sought through an index (`InputFile.seeksThroughIndex`): every packet's
+  /// timestamps as read from the start (read at the first seek); the packets read after a
+  /// seek are stamped from it.
   var packetIndex: PacketIndex?
   /// The keyframe the next packet read must be, after `move(to:)`.
   var landing: PacketIndex.Keyframe?
