@@ -62,7 +62,7 @@ extension ScanReport {
       for (n, f) in parts.enumerated() {
         let entry = timeline.entries[f]
         let url = URL(fileURLWithPath: entry.path)
-        let ext = url.pathExtension.isEmpty ? "mkv" : url.pathExtension
+        let ext = Remuxer.clipExtension(for: entry.path)
         let name = url.deletingPathExtension().lastPathComponent + "-event\(k + 1)" + (parts.count > 1 ? "-part\(n + 1)" : "") + "." + ext
         let out = (dir as NSString).appendingPathComponent(name)
         let copied = try Remuxer.copy(path: entry.path, from: max(0, ps - entry.offset), to: pe - entry.offset, into: out, options: settings.open)

@@ -88,9 +88,30 @@ final class InputFile {
   /// piped images, whose demuxers invent pts from a default rate (25) rather than read them.
   var containerHasNoTimestamps: Bool {
     if Int32(format.pointee.iformat.pointee.flags) & AVFMT_NOTIMESTAMPS != 0 { return true }
-    let name = String(cString: format.pointee.iformat.pointee.name)
-    return Self.rawDemuxers.contains(name) || name.hasSuffix("_pipe")
+    return Self.rawDemuxers.contains(formatName) || formatName.hasSuffix("_pipe")
   }
+
+  /// The demuxer's FFmpeg name (`AVInputFormat.name`: "mov,mp4,m4a,3gp,3g2,mj2", "dhav"…).
+  var formatName: String { String(cString: format.pointee.iformat.pointee.name) }
+
+  /// True for demuxers whose own seeks cannot be trusted to land on the keyframe at or
+  /// before the time asked with the frame's own timestamp: FrameScout seeks their files
+  /// through a `PacketIndex` (to the keyframe packet's byte offset, its frames numbered from
+  /// its position). Measured with FFmpeg 5.1:
+  /// - dhav (Dahua .dav) times a frame by its DVR date (whole seconds) plus the millisecond
+  ///   counter's step from the frame before; after a seek there is no frame before, and the
+  ///   keyframe gets the start of its second (`seeksLoseTimestamps`). On a 25 fps .dav with
+  ///   keyframes 1.6 s apart, `ffmpeg -ss 3.3` delivered frame 88 stamped as frame 83.
+  /// - mpeg (MPEG-PS: Hikvision exports) seeks by bisecting on timestamps and can land past
+  ///   the keyframe: `find` ended a match at frame 150 instead of 165 on a Hikvision copy
+  ///   of parcel_taken.mp4.
+  var seeksThroughIndex: Bool { Self.indexSeekedDemuxers.contains(formatName) }
+
+  /// dhav: after a seek the demuxer's timestamps are wrong, so a landing is checked by the
+  /// packet's byte offset only, and a stream copy reads from the start.
+  var seeksLoseTimestamps: Bool { formatName == "dhav" }
+
+  static let indexSeekedDemuxers: Set<String> = ["dhav", "mpeg"]
 
   /// FFmpeg demuxers of bare elementary streams (no container timing).
   static let rawDemuxers: Set<String> = ["h264", "hevc", "mjpeg", "mpegvideo", "m4v", "cavsvideo", "vc1", "h261", "h263",

@@ -9,7 +9,8 @@ import Foundation
 /// and renamed when complete: a killed run leaves no half clip.
 ///
 /// One pass: the input is sought to the keyframe at or before `from` (`av_seek_frame`,
-/// backward; raw streams that cannot seek are read from the start), and packets are held
+/// backward; raw streams that cannot seek and demuxers whose seeks lose timestamps, such as
+/// Dahua's dhav, are read from the start), and packets are held
 /// one GOP at a time until a packet after `from` shows that the held GOP's keyframe is the
 /// last one at or before `from`; memory stays at one GOP whatever the file's length.
 public enum Remuxer {
@@ -26,7 +27,7 @@ public enum Remuxer {
   public static func copy(path: String, from: Double, to: Double, into output: String, options: OpenOptions = OpenOptions()) throws(MediaError) -> Copied {
     let input = try InputFile(path: path, options: options)
     let times = PacketTimes(input: input, clock: StreamInfo(input: input).clock(userRate: options.fps))
-    if !times.untimed, times.timeBase.num > 0 {
+    if !times.untimed, times.timeBase.num > 0, !input.seeksLoseTimestamps {
       // 10 s early: some demuxers (MPEG-TS) land on a keyframe after the target; the GOP
       // holding below then picks the last keyframe at or before `from` anyway.
       let target = times.origin + Int64((max(0, from - 10) * Double(times.timeBase.den) / Double(times.timeBase.num)).rounded(.down))
@@ -41,6 +42,14 @@ public enum Remuxer {
     if let error = clip.writeError { throw error }
     try clip.finish()
     return range.copied
+  }
+
+  /// The file name extension for a clip of `input`: its own when FFmpeg can write that
+  /// container, else `mkv` (a Dahua `.dav` has a demuxer only). The corresponding FFmpeg
+  /// call is `av_guess_format`.
+  public static func clipExtension(for input: String) -> String {
+    let ext = URL(fileURLWithPath: input).pathExtension
+    return !ext.isEmpty && av_guess_format(nil, "clip.\(ext)", nil) != nil ? ext : "mkv"
   }
 }
 

@@ -238,6 +238,14 @@ public final class VideoDecoder {
   }
   var untimedRateChecked = false
   var finished = false
+  /// For demuxers sought through an index (`InputFile.seeksThroughIndex`): every packet's
+  /// timestamps as read from the start (read at the first seek); the packets read after a
+  /// seek are stamped from it.
+  var packetIndex: PacketIndex?
+  /// The keyframe the next packet read must be, after `move(to:)`.
+  var landing: PacketIndex.Keyframe?
+  /// Packets before this position are read but not decoded (a seek read through, see `restamp`).
+  var skipUntil = 0
 
   public init(path: String, options: DecodeOptions = DecodeOptions()) throws(MediaError) {
     self.path = path
@@ -291,9 +299,11 @@ public final class VideoDecoder {
 
   /// Moves to the keyframe at or before `seconds` (measured like `VideoFrame.time`).
   /// The next `forEachFrame` starts there. The corresponding FFmpeg calls are
-  /// `av_seek_frame(…, AVSEEK_FLAG_BACKWARD)` and `avcodec_flush_buffers`.
+  /// `av_seek_frame(…, AVSEEK_FLAG_BACKWARD)` and `avcodec_flush_buffers`; for demuxers
+  /// whose seeks cannot be trusted (Dahua's dhav, MPEG-PS), `seekThroughIndex`.
   public func seek(toKeyframeAtOrBefore seconds: Double) throws(MediaError) {
     let target = Int64((max(0, seconds) / timeBase).rounded(.down)) + (originPts ?? 0)
+    if input.seeksThroughIndex { return try seekThroughIndex(toKeyframeAtOrBefore: target) }
     var status = av_seek_frame(input.format, input.streamIndex, target, AVSEEK_FLAG_BACKWARD)
     if status < 0 {
       // Some demuxers (raw streams) only seek by bytes or not at all: rewind to the start.
@@ -305,35 +315,92 @@ public final class VideoDecoder {
       nextIndex = target <= (originPts ?? 0) ? 0 : nil
       anchorAfterSeek = nextIndex == nil
     }
+    restart(at: 0)
+  }
+
+  /// Forgets what the decoder holds after the demuxer moved: the next packet read is the
+  /// `position`-th video packet (0 when unknown). The corresponding FFmpeg call is `avcodec_flush_buffers`.
+  func restart(at position: Int) {
     avcodec_flush_buffers(codec)
     anchor = nil
     sentKeyframePositions.removeAll(keepingCapacity: true)
-    videoPacketsRead = 0
+    videoPacketsRead = position
     lastKeyframeSent = nil
     finished = false
+    landing = nil
+    skipUntil = 0
+  }
+
+  /// Moves to the keyframe at or before `pts` (the first keyframe when nil) by the file's
+  /// `PacketIndex` (read at the first call): to the keyframe packet's byte offset, frames
+  /// numbered from its position (see `restamp`). The demuxer's own seek is not used: see
+  /// `InputFile.seeksThroughIndex`.
+  func seekThroughIndex(toKeyframeAtOrBefore pts: Int64?) throws(MediaError) {
+    if packetIndex == nil { packetIndex = try PacketIndex.read(path: path, options: options.open) }
+    guard let k = pts.map({ packetIndex!.keyframe(atOrBefore: $0) }) ?? packetIndex!.keyframes.first else {
+      throw MediaError(file: path, kind: .readFailed, reason: "cannot seek: the file has no keyframe")
+    }
+    try move(to: k)
+    nextIndex = k.position
+    anchorAfterSeek = false
+  }
+
+  /// Puts the demuxer at a keyframe's byte offset; the next packet read must be that keyframe.
+  /// The corresponding FFmpeg calls are `avio_seek` and `avformat_flush`.
+  func move(to k: PacketIndex.Keyframe) throws(MediaError) {
+    let status = avio_seek(input.format.pointee.pb, k.offset, SEEK_SET)
+    if status < 0 { throw MediaError(file: path, kind: .readFailed, "cannot seek to byte \(k.offset)", code: Int32(truncatingIfNeeded: status)) }
+    avformat_flush(input.format)
+    restart(at: k.position)
+    landing = k
+  }
+
+  /// With a `PacketIndex`: stamps each video packet with the timestamps the index holds for
+  /// its position. The first packet after `seekThroughIndex` must be the keyframe sought (its
+  /// byte offset, and its pts where the demuxer keeps them); when it is not (an MPEG-PS
+  /// keyframe that does not begin its PES packet), the file is read through from its first
+  /// keyframe instead, the packets before the one sought counted but not decoded. Returns
+  /// false for a packet to drop.
+  func restamp(_ pkt: UnsafeMutablePointer<AVPacket>, from index: PacketIndex) throws(MediaError) -> Bool {
+    if let k = landing {
+      landing = nil
+      let landed = pkt.pointee.pos == k.offset && (input.seeksLoseTimestamps || pkt.pointee.pts == k.pts)
+      if !landed {
+        guard let first = index.keyframes.first, first.offset != k.offset else {
+          throw MediaError(file: path, kind: .readFailed, reason: "cannot seek: the first keyframe is not at byte \(k.offset) (the file changed?)")
+        }
+        try move(to: first)
+        skipUntil = k.position
+        return false
+      }
+    }
+    let n = videoPacketsRead
+    if n < index.pts.count {
+      pkt.pointee.pts = index.pts[n]
+      pkt.pointee.dts = index.dts[n]
+    }
+    return true
   }
 
   /// Goes back to the first frame: the next `forEachFrame` decodes from the start, whatever
   /// the demuxer's seeking support. Streams without timestamps and MPEG-TS/PS (whose time
   /// seeks bisect and can land past the start) go back to the first byte; the others seek
   /// by time to the first frame (Matroska and AVI resynchronise after a byte seek at the
-  /// next cluster or chunk, which lost frame #0: found by the clock consistency test).
+  /// next cluster or chunk, which lost frame #0: found by the clock consistency test);
+  /// demuxers whose seeks lose timestamps go to the first keyframe by `seekThroughIndex`.
   /// The corresponding FFmpeg calls are `avformat_seek_file(…, AVSEEK_FLAG_BYTE)` or
   /// `av_seek_frame(…, AVSEEK_FLAG_BACKWARD)`, and `avcodec_flush_buffers`.
   public func rewind() throws(MediaError) {
-    let name = String(cString: input.format.pointee.iformat.pointee.name)
+    if input.seeksLoseTimestamps { return try seekThroughIndex(toKeyframeAtOrBefore: nil) }
+    let name = input.formatName
     let byBytes = input.containerHasNoTimestamps || name == "mpegts" || name == "mpeg"
     var status: Int32 = -1
     if byBytes { status = avformat_seek_file(input.format, -1, Int64.min, 0, 0, AVSEEK_FLAG_BYTE) }
     if status < 0 { status = av_seek_frame(input.format, input.streamIndex, originPts ?? 0, AVSEEK_FLAG_BACKWARD) }
     if status < 0 && !byBytes { status = avformat_seek_file(input.format, -1, Int64.min, 0, 0, AVSEEK_FLAG_BYTE) }
     if status < 0 { throw MediaError(file: path, kind: .readFailed, "cannot go back to the start", code: status) }
-    avcodec_flush_buffers(codec)
+    restart(at: 0)
     nextIndex = 0
-    sentKeyframePositions.removeAll(keepingCapacity: true)
-    videoPacketsRead = 0
-    lastKeyframeSent = nil
-    finished = false
   }
 
   /// Decodes from the current position to the end (or until `body` returns `.stop`),
@@ -359,6 +426,10 @@ public final class VideoDecoder {
       consecutiveReadErrors = 0
       defer { av_packet_unref(pkt) }
       if pkt.pointee.stream_index != videoIndex { continue }
+      if let index = packetIndex {
+        if try !restamp(pkt, from: index) { continue }
+        if videoPacketsRead < skipUntil { videoPacketsRead += 1; continue }
+      }
       if anchorAfterSeek {
         // The first packet after a seek: in a container with an index entry per frame
         // (MP4/MOV), its position in the index is the number of frames before it, which
