@@ -16,8 +16,9 @@ public enum StreamEnd {
     guard let tb = st.pointee.time_base.doubleValue, tb > 0 else { return nil }
     let origin = st.pointee.start_time != CFFMPEG_NOPTS_VALUE ? st.pointee.start_time : 0
     // The last few seconds (from a keyframe before them): enough to hold the last two
-    // frames whatever the GOP; a stream that cannot seek is read from its start.
-    if let declared, declared > tailSeconds {
+    // frames whatever the GOP; a stream that cannot seek, or whose demuxer's seek loses
+    // timestamps (dhav), is read from its start.
+    if let declared, declared > tailSeconds, !input.seeksLoseTimestamps {
       let target = origin + Int64((declared - tailSeconds) / tb)
       if av_seek_frame(input.format, input.streamIndex, target, AVSEEK_FLAG_BACKWARD) < 0 {
         _ = av_seek_frame(input.format, input.streamIndex, origin, AVSEEK_FLAG_BACKWARD)

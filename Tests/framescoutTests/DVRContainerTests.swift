@@ -97,6 +97,18 @@ final class DVRContainerTests: XCTestCase {
     }
   }
 
+  /// A copy given twice is one timeline: the second file starts at the first's true end
+  /// (its last frame plus that frame's duration), as on the reference, though a .dav
+  /// declares its duration in whole seconds.
+  func testTheCopiesLieEndToEndOnATimelineAsTheReferenceDoes() throws {
+    for p in try pairs() {
+      let copy = try json(["scan", p.copy, p.copy, "--quiet"]), reference = try json(["scan", p.reference, p.reference, "--quiet"])
+      func starts(_ r: [String: Any]) -> [Double] { (r["events"] as? [[String: Any]] ?? []).compactMap { $0["timeline_start"] as? Double } }
+      XCTAssertFalse(starts(reference).isEmpty, p.reference)
+      XCTAssertEqual(starts(copy), starts(reference), p.copy)
+    }
+  }
+
   func testEveryFrameDecodesAsInTheReference() throws {
     let dir = try scratch()
     for p in try pairs() {
