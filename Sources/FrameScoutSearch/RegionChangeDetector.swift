@@ -1,7 +1,7 @@
 import FrameScoutCore
 
 /// The decision rule, the same in both modes: the region has a *state*, a `RegionModel`
-/// learned from the state's first frames. A frame farther from the state than its noise
+/// learned from frames of the state. A frame farther from the state than its noise
 /// explains (by more than `threshold`) starts a *candidate*, a model of its own; later
 /// frames that match the candidate feed it; a frame that matches the state again drops it,
 /// a frame that matches neither starts a new candidate. A candidate that lasts `hold`

@@ -1,17 +1,20 @@
 import FrameScoutCore
 
-/// What a region looks like in one state, learned from the state's first frames: the mean
-/// of their lighting-normalised thumbnails (`Signature.thumbnail`, in standard deviations:
-/// cell / 32), the noise of one frame about that mean, and the region's border contrast.
+/// What a region looks like in one state, learned from `RegionModel.frames` of the state's
+/// frames: the mean of their lighting-normalised thumbnails (`Signature.thumbnail`, in
+/// standard deviations: cell / 32), the noise of one frame about that mean, the cells'
+/// texture and colour (`CellDetail`), and the region's border contrast.
 ///
 /// One frame of a grainy night clip is a poor picture of a state: its thumbnail carries the
 /// grain. The mean of `RegionModel.frames` frames carries a fraction of it, and the
 /// measured noise lets the rule ask "is this frame farther from the state than its own
 /// noise explains?" instead of comparing noisy frames with a threshold blown up by noise.
 /// A model is fed only while its state is new (the warm-up of the first state, a
-/// candidate's first frames): both decode drivers feed it the same frames.
+/// candidate's first frames), and a confirmed change's new state is learned again from the
+/// last frames of its hold (`RegionChangeDetector.settled`): both decode drivers feed it
+/// the same frames.
 struct RegionModel {
-  /// Frames a model learns from (the first frames of its state).
+  /// Frames a model learns from.
   static let frames = 24
   /// Noise estimates need this many frames; fewer borrow the previous state's noise.
   static let framesForNoise = 8
