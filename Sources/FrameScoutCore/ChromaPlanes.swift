@@ -23,6 +23,23 @@ public struct ChromaPlanes {
     let su = RegionStatistics.measure(u.cropped(to: rect)), sv = RegionStatistics.measure(v.cropped(to: rect))
     return Chroma(u: su.mean, v: sv.mean)
   }
+
+  /// The mean colour of each cell of a `side`×`side` grid over a rectangle given in luma
+  /// pixels (see `RegionStatistics.forEachCell`): U − 128 row-major into `colours` from
+  /// index `start`, then V − 128 from `start + side²` (reused: allocates nothing). False,
+  /// and `colours` untouched, when the rectangle leaves the planes or holds fewer than
+  /// `side` chroma samples across or down (a cell would hold none).
+  @discardableResult
+  public func cellColours(in r: PixelRect, side: Int, into colours: inout [Float], at start: Int) -> Bool {
+    precondition(colours.count >= start + 2 * side * side, "ChromaPlanes.cellColours: need 2·side² outputs")
+    let x0 = r.x >> shiftX, y0 = r.y >> shiftY
+    let x1 = (r.x + r.width) >> shiftX, y1 = (r.y + r.height) >> shiftY
+    guard x0 >= 0, y0 >= 0, x1 <= u.width, y1 <= u.height, x1 - x0 >= side, y1 - y0 >= side else { return false }
+    let rect = PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+    RegionStatistics.forEachCell(u.cropped(to: rect), side: side) { k, cell in colours[start + k] = Float(cell.mean - 128) }
+    RegionStatistics.forEachCell(v.cropped(to: rect), side: side) { k, cell in colours[start + side * side + k] = Float(cell.mean - 128) }
+    return true
+  }
 }
 
 /// A mean colour as (U, V) around 128 (BT.601), with distances between colours.

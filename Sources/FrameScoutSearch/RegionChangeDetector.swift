@@ -1,7 +1,7 @@
 import FrameScoutCore
 
 /// The decision rule, the same in both modes: the region has a *state*, a `RegionModel`
-/// learned from the state's first frames. A frame farther from the state than its noise
+/// learned from frames of the state. A frame farther from the state than its noise
 /// explains (by more than `threshold`) starts a *candidate*, a model of its own; later
 /// frames that match the candidate feed it; a frame that matches the state again drops it,
 /// a frame that matches neither starts a new candidate. A candidate that lasts `hold`
@@ -56,8 +56,8 @@ struct StateRule {
   }
 
   /// Feeds one sample; `contrast` is computed only when a model learns from the frame.
-  /// `texture` is the frame's cell deviations, read only when a model learns from the frame.
-  mutating func feed(_ look: Look, texture: [Float], at position: FramePosition, decides: Bool, contrast: () -> Double) -> Change? {
+  /// `detail` is the frame's `CellDetail`, read only when a model learns from the frame.
+  mutating func feed(_ look: Look, detail: [Float], at position: FramePosition, decides: Bool, contrast: () -> Double) -> Change? {
     let thumbnail = look.thumbnail
     // The coarse pass, which sees keyframes only, counts a sample as the state only when it
     // is well inside the threshold (half of it): a look near the threshold — a light
@@ -67,11 +67,11 @@ struct StateRule {
       candidateStart = nil
       lastMatch = position
       lastMatchRing = look.ring
-      if decides { lastSeen.reset(look, texture: texture, contrast: contrast(), noisePrior: state.noise) }
+      if decides { lastSeen.reset(look, detail: detail, contrast: contrast(), noisePrior: state.noise) }
       return nil
     }
     if let start = candidateStart, candidate.matches(thumbnail, threshold: threshold) {
-      if !candidate.isComplete { candidate.add(look, texture: texture, contrast: contrast()) }
+      if !candidate.isComplete { candidate.add(look, detail: detail, contrast: contrast()) }
       guard position.timeline - start.timeline >= hold - 1e-9 else { return nil }
       candidateStart = nil
       let matched = lastMatch
@@ -86,7 +86,7 @@ struct StateRule {
       stateStart = start
       return change
     }
-    candidate.reset(look, texture: texture, contrast: contrast(), noisePrior: state.noise(atScale: look.scale))
+    candidate.reset(look, detail: detail, contrast: contrast(), noisePrior: state.noise(atScale: look.scale))
     candidateStart = position
     return nil
   }
@@ -100,42 +100,65 @@ struct RecentFrames {
   static let capacity = 1500
   var thumbnails: [Int8]
   var positions: [FramePosition] = []
-  /// Each frame's normalisation divisor and mean gray level (to undo the normalisation).
-  var scales: [(scale: Double, level: Double)] = []
-  /// Each frame's cell deviations (the texture in each cell).
-  var textures: [Float]
+  /// Each frame's look apart from its thumbnail (normalisation divisor, mean gray level,
+  /// ring level) and border contrast.
+  var looks: [(scale: Double, level: Double, ring: Double, contrast: Double)] = []
+  /// Each frame's `CellDetail`.
+  var details: [Float]
   var first = 0     // ring index of the oldest frame
 
   init() {
     thumbnails = [Int8](repeating: 0, count: Self.capacity * RegionModel.cells)
-    textures = [Float](repeating: 0, count: Self.capacity * RegionModel.cells)
+    details = [Float](repeating: 0, count: Self.capacity * CellDetail.count)
     positions.reserveCapacity(Self.capacity)
+    looks.reserveCapacity(Self.capacity)
   }
 
   var count: Int { positions.count }
-  mutating func removeAll() { positions.removeAll(keepingCapacity: true); scales.removeAll(keepingCapacity: true); first = 0 }
+  mutating func removeAll() { positions.removeAll(keepingCapacity: true); looks.removeAll(keepingCapacity: true); first = 0 }
 
-  mutating func append(_ look: Look, texture: [Float], at position: FramePosition) {
+  mutating func append(_ look: Look, detail: [Float], contrast: Double, at position: FramePosition) {
     let slot: Int
-    if positions.count < Self.capacity { slot = positions.count; positions.append(position); scales.append((look.scale, look.level)) }
-    else { slot = first; positions[first] = position; scales[first] = (look.scale, look.level); first = (first + 1) % Self.capacity }
-    for k in 0..<RegionModel.cells { textures[slot * RegionModel.cells + k] = texture[k] }
+    let rest = (look.scale, look.level, look.ring, contrast)
+    if positions.count < Self.capacity { slot = positions.count; positions.append(position); looks.append(rest) }
+    else { slot = first; positions[first] = position; looks[first] = rest; first = (first + 1) % Self.capacity }
+    for k in 0..<CellDetail.count { details[slot * CellDetail.count + k] = detail[k] }
     thumbnails.withUnsafeMutableBufferPointer { t in
       look.thumbnail.withUnsafeBufferPointer { s in (t.baseAddress! + slot * RegionModel.cells).update(from: s.baseAddress!, count: RegionModel.cells) }
     }
   }
 
+  func slot(_ i: Int) -> Int { (first + i) % positions.count }
   /// The i-th oldest frame.
   func position(_ i: Int) -> FramePosition { positions[(first + i) % max(positions.count, 1)] }
   func cell(_ i: Int, _ k: Int) -> Float {
-    Float(thumbnails[((first + i) % positions.count) * RegionModel.cells + k]) / Float(Signature.thumbnailScale)
+    Float(thumbnails[slot(i) * RegionModel.cells + k]) / Float(Signature.thumbnailScale)
   }
   /// The texture of cell k of the i-th oldest frame.
-  func texture(_ i: Int, _ k: Int) -> Double { Double(textures[((first + i) % positions.count) * RegionModel.cells + k]) }
+  func texture(_ i: Int, _ k: Int) -> Double { Double(details[slot(i) * CellDetail.count + k]) }
+  /// The colour of cell k of the i-th oldest frame (U − 128, V − 128).
+  func colour(_ i: Int, _ k: Int) -> (u: Double, v: Double) {
+    let base = slot(i) * CellDetail.count + k
+    return (Double(details[base + RegionModel.cells]), Double(details[base + 2 * RegionModel.cells]))
+  }
   /// Cell k of the i-th oldest frame in gray levels.
   func gray(_ i: Int, _ k: Int) -> Double {
-    let s = scales[(first + i) % positions.count]
+    let s = looks[slot(i)]
     return Double(cell(i, k)) * s.scale + s.level
+  }
+
+  /// Teaches `model` the frames `range` (oldest first), from scratch.
+  func teach(_ model: inout RegionModel, _ range: Range<Int>, noisePrior: Double) {
+    var thumbnail = [Int8](repeating: 0, count: RegionModel.cells)
+    var detail = [Float](repeating: 0, count: CellDetail.count)
+    for i in range {
+      let s = slot(i), l = looks[s]
+      for k in 0..<RegionModel.cells { thumbnail[k] = thumbnails[s * RegionModel.cells + k] }
+      for k in 0..<CellDetail.count { detail[k] = details[s * CellDetail.count + k] }
+      let look = Look(thumbnail: thumbnail, scale: l.scale, level: l.level, ring: l.ring)
+      if i == range.lowerBound { model.reset(look, detail: detail, contrast: l.contrast, noisePrior: noisePrior) }
+      else { model.add(look, detail: detail, contrast: l.contrast) }
+    }
   }
 }
 
@@ -157,9 +180,9 @@ public struct RegionChangeDetector {
   var signature: Signature
   /// The exact rule, once the warm-up is over.
   var rule: StateRule?
-  var warmUp: [(look: Look, texture: [Float], position: FramePosition, contrast: Double)] = []
-  /// The cell deviations of the last frame signed, when asked (`measureTexture`).
-  var texture = [Float](repeating: 0, count: RegionModel.cells)
+  var warmUp: [(look: Look, detail: [Float], position: FramePosition, contrast: Double)] = []
+  /// The `CellDetail` of the last frame signed, when asked (`measureDetail`).
+  var detail = [Float](repeating: 0, count: CellDetail.count)
   var recent = RecentFrames()
   /// The warm-up frames' distances to the state they taught, once it is learned (for
   /// `--stats`; taken by the driver).
@@ -199,24 +222,32 @@ public struct RegionChangeDetector {
   public var isWarm: Bool { rule != nil }
 
   /// Feeds one frame to the exact rule: the warm-up's frames teach the first state; then a
-  /// confirmed change is recorded. Returns the frame's signature distance to the state it
+  /// confirmed change is recorded. `chroma`, the frame's colour planes when it has them,
+  /// lets the placement tell a shadow (the colour dimmed alike) from something over the
+  /// region (its own colour); without them the region is judged in gray levels only. Returns the frame's signature distance to the state it
   /// was judged against (nil during the warm-up, or for a frame that does not hold the region).
   @discardableResult
-  public mutating func process(_ luma: GrayView, at position: FramePosition) -> Double? {
+  public mutating func process(_ luma: GrayView, chroma: ChromaPlanes? = nil, at position: FramePosition) -> Double? {
     guard sign(luma) else { return nil }
     let bounds = region.bounds
     guard rule != nil else {
-      measureTexture(luma)
-      warmUp.append((look, texture, position, Self.contrast(of: bounds, in: luma)))
+      measureDetail(luma, chroma)
+      warmUp.append((look, detail, position, Self.contrast(of: bounds, in: luma)))
       if warmUp.count == RegionModel.frames { learnFirstState() }
       return nil
     }
     let distance = rule!.state.distance(signature.thumbnail)
-    // Frames that differ from the state may teach a model or be placed: their texture counts.
-    if !rule!.state.matches(signature.thumbnail, threshold: threshold) { measureTexture(luma) }
-    let change = rule!.feed(look, texture: texture, at: position, decides: true) { Self.contrast(of: bounds, in: luma) }
+    // Frames that differ from the state may teach a model or be placed: their cells' texture
+    // and colour, and their border contrast, count.
+    var contrast: Double? = nil
+    if !rule!.state.matches(signature.thumbnail, threshold: threshold) {
+      measureDetail(luma, chroma)
+      contrast = Self.contrast(of: bounds, in: luma)
+    }
+    let change = rule!.feed(look, detail: detail, at: position, decides: true) { contrast ?? Self.contrast(of: bounds, in: luma) }
     if let change { record(change) }
-    if rule!.lastMatch == position { recent.removeAll() } else { recent.append(look, texture: texture, at: position) }
+    if rule!.lastMatch == position { recent.removeAll() }
+    else { recent.append(look, detail: detail, contrast: contrast ?? Self.contrast(of: bounds, in: luma), at: position) }
     return distance
   }
 
@@ -239,12 +270,12 @@ public struct RegionChangeDetector {
     }
     let limit = 3 * spread.sorted()[n / 2] + 1e-6
     var model = RegionModel()
-    for (i, w) in warmUp.enumerated() where spread[i] <= limit { model.add(w.look, texture: w.texture, contrast: w.contrast) }
+    for (i, w) in warmUp.enumerated() where spread[i] <= limit { model.add(w.look, detail: w.detail, contrast: w.contrast) }
     firstStateNoise = model.noise.squareRoot() / 2
     learned = warmUp.map { ($0.position, model.distance($0.look.thumbnail)) }
     rule = StateRule(state: model, since: warmUp[0].position, lastMatch: warmUp[n - 1].position, threshold: threshold, hold: hold)
     rule!.lastMatchRing = warmUp[n - 1].look.ring
-    rule!.lastSeen.reset(warmUp[n - 1].look, texture: warmUp[n - 1].texture, contrast: warmUp[n - 1].contrast, noisePrior: model.noise)
+    rule!.lastSeen.reset(warmUp[n - 1].look, detail: warmUp[n - 1].detail, contrast: warmUp[n - 1].contrast, noisePrior: model.noise)
     warmUp = []
   }
 
@@ -283,9 +314,13 @@ public struct RegionChangeDetector {
     return count > 0 ? Double(total) / Double(16 * count) : 0
   }
 
-  /// Fills `texture` with the cell deviations of the region in a frame.
-  mutating func measureTexture(_ luma: GrayView) {
-    RegionStatistics.cellDeviations(luma.cropped(to: region.bounds), side: Signature.thumbnailSide, into: &texture)
+  /// Fills `detail` with the region's `CellDetail` in a frame.
+  mutating func measureDetail(_ luma: GrayView, _ chroma: ChromaPlanes?) {
+    let side = Signature.thumbnailSide
+    RegionStatistics.cellDeviations(luma.cropped(to: region.bounds), side: side, into: &detail, at: 0)
+    if chroma?.cellColours(in: region.bounds, side: side, into: &detail, at: RegionModel.cells) != true {
+      for k in RegionModel.cells..<CellDetail.count { detail[k] = 0 }
+    }
   }
 
   /// The mean gray level of a band around `b` (a quarter of its smaller side wide, at least
@@ -353,8 +388,24 @@ public struct RegionChangeDetector {
     return recent.position(j < recent.count ? j : i)
   }
 
+  /// The new state as it settled: a model of the last `RegionModel.frames` frames of the
+  /// hold, when the hold lasted at least twice as many frames; else the candidate's first
+  /// frames, as learned. The first frames of a new look often still hold whoever made the
+  /// change, walking away or leaning out of the region; by the end of the hold they have
+  /// gone (the look lasted `hold` seconds). Every frame of the hold matched the candidate;
+  /// when its first frame has left the bounded buffer, every frame the buffer holds is of
+  /// the hold.
+  func settled(_ c: StateRule.Change, candidate: RegionModel) -> RegionModel {
+    let start = (0..<recent.count).firstIndex { recent.position($0) == c.at } ?? 0
+    guard recent.count - start >= 2 * RegionModel.frames else { return candidate }
+    var model = RegionModel()
+    recent.teach(&model, (recent.count - RegionModel.frames)..<recent.count, noisePrior: candidate.noise)
+    return model
+  }
+
   mutating func record(_ c: StateRule.Change) {
-    let new = rule!.state
+    let new = settled(c, candidate: rule!.state)
+    rule!.state = new
     let at = placeChange(c, new: new)
     // Which state is the empty scene? The one that blends with its surroundings: at the
     // region's border (a box drawn tight around the object), else, where both looks
@@ -382,19 +433,25 @@ public struct RegionChangeDetector {
 /// Whether a recent frame shows the new look of a change, perhaps partly in shade:
 /// - it lies closer to the new look than to the old along the change;
 /// - no three touching cells differ from the new look by more than 3.5 times their own
-///   noise and half a standard deviation (a foreground figure, or a limb of one, over part
-///   of the region);
+///   noise and half a standard deviation in gray level, or by more than 3.5 times their
+///   colour noise and `colourMargin` in colour (a foreground figure, or a limb or a hand
+///   of one, over part of the region: clothing and skin bring their own colour);
 /// - the rest matches the new look within its noise and the threshold, once the cells in
 ///   shade and the 1/16 of the region that differs most are left out, as long as the cells
-///   in shade are at most half the region.
+///   in shade are at most three quarters of the region.
 /// Cells are compared in gray levels under the frame's overall gain (auto-exposure moves
 /// every cell alike; normalised cells would all shift when a shadow changes the region's
-/// mean and spread). A cell is in shade when it is darker than the new look by a factor of
-/// 0.3 to 0.97 and keeps at least half of its texture so dimmed: a cast shadow dims the
-/// ground it falls on, texture and all; someone's coat over it smooths the texture away.
-/// Only where the texture can be told from grain: the cell's mean moves by at most a tenth
-/// of the region's standard deviation from frame to frame (in grainy night footage a coat's
-/// grain looks like dimmed texture; there the cell counts as differing).
+/// mean and spread), measured on the cells out of shade. A cell is in shade when it is
+/// darker than the new look by a factor of 0.3 to 0.97 and is the new look's surface so
+/// dimmed: a cast shadow takes light away and leaves the surface, an occluder replaces it.
+/// Either of two signs tells the surface:
+/// - its texture: the cell keeps at least half of its texture dimmed alike (someone's coat
+///   over it smooths the texture away), where texture can be told from grain: the cell's
+///   mean moves by at most a tenth of the region's standard deviation from frame to frame
+///   (in grainy night footage a coat's grain looks like dimmed texture);
+/// - its colour: U − 128 and V − 128 dimmed by the same factor as the gray level (a smooth
+///   coloured bag in the shadow of a leg), where the dimmed colour is strong enough to
+///   tell (`colourFloor`; grey paving and IR footage never qualify).
 struct NewLookTest {
   let old: RegionModel
   let new: RegionModel
@@ -411,39 +468,84 @@ struct NewLookTest {
   }
 
   static let side = Signature.thumbnailSide
+  /// The least strength (chroma levels) of a shaded cell's expected colour for colour to
+  /// tell shade: grey paving in the corpus has 4-5 (a faint tint), a coloured bag 15-40.
+  static let colourFloor = 6.0
+  /// How far (a fraction of the expected colour's strength) a shaded cell's colour may
+  /// miss the new look's dimmed alike: a shadow's edge across a cell, and compression,
+  /// miss by up to a quarter on the corpus's holdall; 0.2 refuses those cells, 0.3 and 0.4
+  /// accept them (measured 2026-12).
+  static let colourSlack = 0.3
+  /// The colour difference (chroma levels) a cell may show beyond its colour noise and
+  /// still show the new look: the still frames of a settled look differ from its model by
+  /// up to 6 (chroma requantised at each keyframe; the model's own frames barely vary), a
+  /// hand over paving by 10-23. 6 refuses still frames of the corpus, 8 and 10 do not.
+  static let colourMargin = 8.0
 
   mutating func shows(_ recent: RecentFrames, _ i: Int) -> Bool {
     let n = RegionModel.cells
-    var along = 0.0, energy = 0.0
-    for k in 0..<n {
-      let change = Double(new.mean[k] - old.mean[k])
-      along += Double(recent.cell(i, k) - old.mean[k]) * change
-      energy += change * change
-    }
-    guard energy > 0, along / energy > 0.5 else { return false }
-    let gain = overallGain(recent, i)
-    let shaded = markShade(recent, i, gain: gain)
-    guard shaded <= n / 2 else { return false }
-    let inflation = 1 + 1 / Double(max(new.count, 1))
-    var kept = 0
-    for k in 0..<n {
-      outlier[k] = false
-      if darkened[k] { continue }
-      let d = difference[k]
-      outlier[k] = d * d > 12.25 * new.cellNoise(k) * inflation + 0.25
-      squares[kept] = d * d
-      kept += 1
-    }
+    guard isAlongChange(recent, i) else { return false }
+    let (gain, shaded) = markShadeAndGain(recent, i)
+    guard shaded <= n * 3 / 4 else { return false }
+    let kept = markOutliers(recent, i, gain: gain)
     guard !hasCluster() else { return false }
     let residual = squares.withUnsafeMutableBufferPointer { meanOfSmallest(UnsafeMutableBufferPointer(rebasing: $0[0..<kept]), dropping: n / 16) }
     return residual <= new.expectedNoise + 4 * threshold * threshold
   }
 
-  /// The frame's gain against the new look: the median ratio of their cells' gray levels.
+  /// Whether the frame lies closer to the new look than to the old along the change.
+  func isAlongChange(_ recent: RecentFrames, _ i: Int) -> Bool {
+    var along = 0.0, energy = 0.0
+    for k in 0..<RegionModel.cells {
+      let change = Double(new.mean[k] - old.mean[k])
+      along += Double(recent.cell(i, k) - old.mean[k]) * change
+      energy += change * change
+    }
+    return energy > 0 && along / energy > 0.5
+  }
+
+  /// Marks the cells in shade (`darkened`, `difference`) under the frame's gain, and
+  /// returns the gain and how many cells are in shade. A shadow over much of the region
+  /// pulls the median ratio down, so the lit cells would look too bright: when some cells
+  /// are in shade, the gain is measured again on the cells out of shade.
+  mutating func markShadeAndGain(_ recent: RecentFrames, _ i: Int) -> (gain: Double, shaded: Int) {
+    for k in 0..<RegionModel.cells { darkened[k] = false }
+    var gain = overallGain(recent, i)
+    var shaded = markShade(recent, i, gain: gain)
+    if shaded > 0 && shaded <= RegionModel.cells * 3 / 4 {
+      gain = overallGain(recent, i)
+      shaded = markShade(recent, i, gain: gain)
+    }
+    return (gain, shaded)
+  }
+
+  /// Marks the cells out of shade that differ from the new look far beyond their noise, in
+  /// gray level or in colour (`outlier`), and puts the squared differences of all cells out
+  /// of shade first in `squares`; returns how many those are.
+  mutating func markOutliers(_ recent: RecentFrames, _ i: Int, gain: Double) -> Int {
+    let inflation = 1 + 1 / Double(max(new.count, 1))
+    var kept = 0
+    for k in 0..<RegionModel.cells {
+      outlier[k] = false
+      if darkened[k] { continue }
+      let d = difference[k]
+      outlier[k] = d * d > 12.25 * new.cellNoise(k) * inflation + 0.25 || colourDiffers(recent, i, k, gain: gain, inflation: inflation)
+      squares[kept] = d * d
+      kept += 1
+    }
+    return kept
+  }
+
+  /// The frame's gain against the new look: the median ratio of their cells' gray levels,
+  /// over the cells not marked as in shade (`darkened`).
   mutating func overallGain(_ recent: RecentFrames, _ i: Int) -> Double {
-    for k in 0..<RegionModel.cells { squares[k] = recent.gray(i, k) / max(new.gray(k), 1) }
-    squares.sort()
-    return squares[RegionModel.cells / 2]
+    var lit = 0
+    for k in 0..<RegionModel.cells where !darkened[k] { squares[lit] = recent.gray(i, k) / max(new.gray(k), 1); lit += 1 }
+    return squares.withUnsafeMutableBufferPointer { s in
+      var part = UnsafeMutableBufferPointer(rebasing: s[0..<lit])
+      part.sort()
+      return part[lit / 2]
+    }
   }
 
   /// Fills `difference` (gray levels under `gain`, in the new look's standard deviations)
@@ -454,11 +556,34 @@ struct NewLookTest {
       let x = recent.gray(i, k), m = gain * new.gray(k)
       difference[k] = (x - m) / (gain * new.scale)
       let shade = x / max(m, 1), t = gain * new.texture(k), seen = recent.texture(i, k)
-      darkened[k] = shade < 0.97 && shade > 0.3 && difference[k] * difference[k] > new.expectedNoise
-        && new.cellNoise(k) <= 0.01 && t >= 2 && seen >= 0.5 * shade * t && seen >= 1
+      let dimmed = shade < 0.97 && shade > 0.3 && difference[k] * difference[k] > new.expectedNoise
+      let keepsTexture = new.cellNoise(k) <= 0.01 && t >= 2 && seen >= 0.5 * shade * t && seen >= 1
+      darkened[k] = dimmed && (keepsTexture || keepsColour(recent, i, k))
       if darkened[k] { count += 1 }
     }
     return count
+  }
+
+  /// Whether cell k of a recent frame has the new look's colour dimmed as much as its gray
+  /// level: a shadow takes light away, U − 128 and V − 128 with it, and leaves the hue;
+  /// clothing brings its own colour. Only where the dimmed colour is strong enough to tell
+  /// (grey paving, IR footage and frames without colour planes never qualify).
+  func keepsColour(_ recent: RecentFrames, _ i: Int, _ k: Int) -> Bool {
+    let ratio = recent.gray(i, k) / max(new.gray(k), 1)
+    let c = new.colour(k), seen = recent.colour(i, k)
+    let eu = ratio * c.u, ev = ratio * c.v
+    let strength = (eu * eu + ev * ev).squareRoot()
+    let miss = ((seen.u - eu) * (seen.u - eu) + (seen.v - ev) * (seen.v - ev)).squareRoot()
+    return strength >= NewLookTest.colourFloor && miss <= NewLookTest.colourSlack * strength
+  }
+  /// Whether cell k of a recent frame has another colour than the new look's under the
+  /// frame's gain: farther from it than 3.5 times the cell's colour noise and
+  /// `colourMargin` (a hand or a sleeve as bright as the paving it is over differs in colour).
+  func colourDiffers(_ recent: RecentFrames, _ i: Int, _ k: Int, gain: Double, inflation: Double) -> Bool {
+    let c = new.colour(k), seen = recent.colour(i, k)
+    let du = seen.u - gain * c.u, dv = seen.v - gain * c.v
+    let margin = NewLookTest.colourMargin
+    return du * du + dv * dv > 12.25 * new.colourNoise(k) * inflation + margin * margin
   }
 
   /// Whether three touching cells (one with two neighbours) are outliers.

@@ -1,17 +1,20 @@
 import FrameScoutCore
 
-/// What a region looks like in one state, learned from the state's first frames: the mean
-/// of their lighting-normalised thumbnails (`Signature.thumbnail`, in standard deviations:
-/// cell / 32), the noise of one frame about that mean, and the region's border contrast.
+/// What a region looks like in one state, learned from `RegionModel.frames` of the state's
+/// frames: the mean of their lighting-normalised thumbnails (`Signature.thumbnail`, in
+/// standard deviations: cell / 32), the noise of one frame about that mean, the cells'
+/// texture and colour (`CellDetail`), and the region's border contrast.
 ///
 /// One frame of a grainy night clip is a poor picture of a state: its thumbnail carries the
 /// grain. The mean of `RegionModel.frames` frames carries a fraction of it, and the
 /// measured noise lets the rule ask "is this frame farther from the state than its own
 /// noise explains?" instead of comparing noisy frames with a threshold blown up by noise.
 /// A model is fed only while its state is new (the warm-up of the first state, a
-/// candidate's first frames): both decode drivers feed it the same frames.
+/// candidate's first frames), and a confirmed change's new state is learned again from the
+/// last frames of its hold (`RegionChangeDetector.settled`): both decode drivers feed it
+/// the same frames.
 struct RegionModel {
-  /// Frames a model learns from (the first frames of its state).
+  /// Frames a model learns from.
   static let frames = 24
   /// Noise estimates need this many frames; fewer borrow the previous state's noise.
   static let framesForNoise = 8
@@ -20,9 +23,11 @@ struct RegionModel {
   var sum: [Float]
   var sumOfSquares: [Float]
   var mean: [Float]
-  /// Sum of the frames' cell deviations (`RegionStatistics.cellDeviations`, gray levels):
-  /// the texture in each cell, which a shadow scales and an occluder replaces.
-  var textureSum: [Float]
+  /// Sum of the frames' cell details (`CellDetail`): the texture in each cell, which a
+  /// shadow scales and an occluder replaces, and its colour, which a shadow dims alike.
+  var detailSum: [Float]
+  /// Sum of the squares of the frames' cell colours (U then V, as in `CellDetail`).
+  var colourSquares: [Float]
   var count = 0
   var contrastSum = 0.0
   /// Sum of the frames' normalisation divisors (gray levels: the thumbnail's deviation or
@@ -37,7 +42,8 @@ struct RegionModel {
     sum = [Float](repeating: 0, count: Self.cells)
     sumOfSquares = sum
     mean = sum
-    textureSum = sum
+    detailSum = [Float](repeating: 0, count: CellDetail.count)
+    colourSquares = [Float](repeating: 0, count: 2 * Self.cells)
   }
 
   var isComplete: Bool { count >= Self.frames }
@@ -71,7 +77,21 @@ struct RegionModel {
   var level: Double { count > 0 ? levelSum / Double(count) : 0 }
 
   /// The mean texture of cell k (gray levels).
-  func texture(_ k: Int) -> Double { count > 0 ? Double(textureSum[k]) / Double(count) : 0 }
+  func texture(_ k: Int) -> Double { count > 0 ? Double(detailSum[k]) / Double(count) : 0 }
+  /// The mean colour of cell k (U − 128, V − 128).
+  func colour(_ k: Int) -> (u: Double, v: Double) {
+    guard count > 0 else { return (0, 0) }
+    return (Double(detailSum[Self.cells + k]) / Double(count), Double(detailSum[2 * Self.cells + k]) / Double(count))
+  }
+
+  /// The variance of cell k's colour from frame to frame (U and V together, chroma
+  /// levels²), the colour grain and compression noise; 0 while too few frames measure it.
+  func colourNoise(_ k: Int) -> Double {
+    guard count >= Self.framesForNoise else { return 0 }
+    let c = colour(k), n = Double(count)
+    let u2 = Double(colourSquares[k]) / n, v2 = Double(colourSquares[Self.cells + k]) / n
+    return max(0, u2 - c.u * c.u + v2 - c.v * c.v) * n / (n - 1)
+  }
 
   /// Cell k of the mean look in gray levels (undoing the normalisation).
   func gray(_ k: Int) -> Double { Double(mean[k]) * scale + level }
@@ -81,19 +101,21 @@ struct RegionModel {
   func noise(atScale other: Double) -> Double { noise * (scale / other) * (scale / other) }
 
   /// Starts the model over from one frame, assuming `prior` noise until it can measure its own.
-  mutating func reset(_ look: Look, texture: [Float], contrast: Double, noisePrior prior: Double) {
-    for k in 0..<Self.cells { sum[k] = 0; sumOfSquares[k] = 0; textureSum[k] = 0 }
+  mutating func reset(_ look: Look, detail: [Float], contrast: Double, noisePrior prior: Double) {
+    for k in 0..<Self.cells { sum[k] = 0; sumOfSquares[k] = 0 }
+    for k in 0..<CellDetail.count { detailSum[k] = 0 }
+    for k in 0..<2 * Self.cells { colourSquares[k] = 0 }
     count = 0
     contrastSum = 0
     scaleSum = 0
     levelSum = 0
     ring = look.ring
     noisePrior = prior
-    add(look, texture: texture, contrast: contrast)
+    add(look, detail: detail, contrast: contrast)
   }
 
   /// Adds a frame (ignored once the model is complete).
-  mutating func add(_ look: Look, texture: [Float], contrast: Double) {
+  mutating func add(_ look: Look, detail: [Float], contrast: Double) {
     guard count < Self.frames else { return }
     let thumbnail = look.thumbnail
     count += 1
@@ -106,8 +128,9 @@ struct RegionModel {
       sum[k] += v
       sumOfSquares[k] += v * v
       mean[k] = sum[k] / n
-      textureSum[k] += texture[k]
     }
+    for k in 0..<CellDetail.count { detailSum[k] += detail[k] }
+    for k in 0..<2 * Self.cells { let c = detail[Self.cells + k]; colourSquares[k] += c * c }
   }
 
   /// Mean squared difference between a frame's cells and the model's mean (σ²).
@@ -216,6 +239,14 @@ struct Look {
   var scale: Double
   var level: Double
   var ring: Double
+}
+
+/// The detail of a frame's cells beside the thumbnail, one array of `CellDetail.count`:
+/// the standard deviation of each cell's gray levels (its texture,
+/// `RegionStatistics.cellDeviations`), then each cell's mean U − 128, then V − 128 (its
+/// colour, `ChromaPlanes.cellColours`; 0, grey, where the frame has no colour planes).
+enum CellDetail {
+  static let count = 3 * RegionModel.cells
 }
 
 /// Solves the 4×4 system a·x = b (row-major) by Gaussian elimination with partial

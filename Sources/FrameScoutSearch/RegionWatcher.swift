@@ -86,7 +86,7 @@ public final class RegionWatcher {
   /// Feeds one decoded frame to the detector (the exact rule).
   func feed(_ frame: borrowing VideoFrame, file: Int) {
     let pos = position(frame, file: file)
-    if let distance = detector.process(frame.luma, at: pos) { onSample?(pos, distance, false) }
+    if let distance = detector.process(frame.luma, chroma: frame.chroma, at: pos) { onSample?(pos, distance, false) }
     if !detector.learned.isEmpty {
       for (p, distance) in detector.learned { onSample?(p, distance, false) }
       detector.learned = []
@@ -237,7 +237,7 @@ public final class RegionWatcher {
       progress(t)
       let thumbnail = detector.signature.thumbnail
       onSample?(pos, pass.rule!.state.distance(thumbnail), true)
-      if let change = pass.rule!.feed(detector.look, texture: detector.texture, at: pos, decides: false, contrast: { 0 }) {
+      if let change = pass.rule!.feed(detector.look, detail: detector.detail, at: pos, decides: false, contrast: { 0 }) {
         dense = (change.lastMatch, pos)
         return .stop
       }

@@ -24,6 +24,69 @@ final class RegionStatisticsTests: XCTestCase {
     }
   }
 
+  /// The plain cell statistics of a `side`×`side` grid (cell edges at i·width/side), for
+  /// the cell kernels to equal.
+  func cellReference(_ v: GrayView, side: Int) -> [(mean: Double, deviation: Double)] {
+    var out: [(Double, Double)] = []
+    for j in 0..<side {
+      for i in 0..<side {
+        var sum = 0.0, squares = 0.0, n = 0.0
+        for y in (j * v.height / side)..<((j + 1) * v.height / side) {
+          for x in (i * v.width / side)..<((i + 1) * v.width / side) { let p = Double(v[x, y]); sum += p; squares += p * p; n += 1 }
+        }
+        let mean = n > 0 ? sum / n : 0
+        out.append((mean, n > 0 ? max(0, squares / n - mean * mean).squareRoot() : 0))
+      }
+    }
+    return out
+  }
+
+  /// Cell deviations, written from any start index, equal the plain per-cell statistics
+  /// over the geometry grid (odd widths, strides, all-0 and all-255 content).
+  func testCellDeviationsEqualReference() {
+    var rng = SplitMix64(seed: 47)
+    for g in Geometry.grid where g.width >= 16 && g.height >= 16 {
+      for content in [Content.random, .zeros, .full, .alternating, .lowNoise] {
+        let image = g.image(content, &rng)
+        image.withView { v in
+          var out = [Float](repeating: -1, count: 3 * 256)
+          RegionStatistics.cellDeviations(v, side: 16, into: &out, at: 256)
+          let reference = cellReference(v, side: 16)
+          XCTAssertTrue(out[0..<256].allSatisfy { $0 == -1 } && out[512...].allSatisfy { $0 == -1 }, "\(g): only its cells written")
+          for k in 0..<256 { XCTAssertEqual(Double(out[256 + k]), reference[k].deviation, accuracy: 1e-3, "\(g) \(content) cell \(k)") }
+        }
+      }
+    }
+  }
+
+  /// The cells' mean colour (U − 128, V − 128) of a rectangle in luma pixels equals the
+  /// plain means of the chroma samples it covers (4:2:0 and 4:4:4); a rectangle with fewer
+  /// chroma samples than cells across, or outside the planes, gives none.
+  func testCellColoursEqualReference() {
+    var rng = SplitMix64(seed: 53)
+    for (shift, rect) in [(1, PixelRect(x: 6, y: 10, width: 70, height: 41)), (0, PixelRect(x: 3, y: 1, width: 33, height: 17)),
+                          (1, PixelRect(x: 0, y: 0, width: 80, height: 64))] {
+      let u = Geometry(width: 40 << (1 - shift), height: 32 << (1 - shift), offsetX: 3, offsetY: 1, padding: 5).image(.random, &rng)
+      let v = Geometry(width: 40 << (1 - shift), height: 32 << (1 - shift), offsetX: 0, offsetY: 0, padding: 9).image(.lowNoise, &rng)
+      u.withView { uv in v.withView { vv in
+        let planes = ChromaPlanes(u: uv, v: vv, shiftX: shift, shiftY: shift)
+        var out = [Float](repeating: 0, count: 512)
+        XCTAssertTrue(planes.cellColours(in: rect, side: 16, into: &out, at: 0))
+        let c = PixelRect(x: rect.x >> shift, y: rect.y >> shift, width: ((rect.x + rect.width) >> shift) - (rect.x >> shift),
+                          height: ((rect.y + rect.height) >> shift) - (rect.y >> shift))
+        let ru = cellReference(uv.cropped(to: c), side: 16), rv = cellReference(vv.cropped(to: c), side: 16)
+        for k in 0..<256 {
+          XCTAssertEqual(Double(out[k]), ru[k].mean - 128, accuracy: 1e-3, "U cell \(k) of \(rect)")
+          XCTAssertEqual(Double(out[256 + k]), rv[k].mean - 128, accuracy: 1e-3, "V cell \(k) of \(rect)")
+        }
+        var untouched = [Float](repeating: 7, count: 512)
+        XCTAssertFalse(planes.cellColours(in: PixelRect(x: 0, y: 0, width: 30 >> (1 - shift), height: 40), side: 16, into: &untouched, at: 0))
+        XCTAssertFalse(planes.cellColours(in: PixelRect(x: 40, y: 40, width: 80, height: 64), side: 16, into: &untouched, at: 0))
+        XCTAssertTrue(untouched.allSatisfy { $0 == 7 })
+      } }
+    }
+  }
+
   func testMeanAndVariance() {
     let img = PaddedImage(width: 4, height: 1) { x, _ in [10, 20, 30, 40][x] }
     let s = img.withView { RegionStatistics.measure($0) }

@@ -102,9 +102,9 @@ final class RegionChangeDetectorTests: XCTestCase {
   /// A 128×128 textured street: paving (a fine pattern) with a dark box at 50..<78 × 50..<74
   /// while `box`; the whole frame times `light` (a gain that grows from left to right by
   /// `slope`); `shadow` darkens x < `shadowEdge` to that factor, texture and all; `limb`
-  /// paints a bright bar over the region's top rows.
+  /// paints a bright bar over the region's top rows, `hand` a lighter patch over its corner.
   func street(box: Bool, light: Double = 1, slope: Double = 0, shadow: Double = 1, shadowEdge: Int = 0,
-              limb: Bool = false) -> GrayImage {
+              limb: Bool = false, hand: Bool = false) -> GrayImage {
     var image = GrayImage(width: 128, height: 128)
     for y in 0..<128 {
       for x in 0..<128 {
@@ -112,6 +112,7 @@ final class RegionChangeDetectorTests: XCTestCase {
         if box && (50..<78).contains(x) && (50..<74).contains(y) { v = 45 + Double((x + y) % 3) }
         if x < shadowEdge { v *= shadow }
         if limb && (44..<84).contains(x) && (40..<47).contains(y) { v = 230 }
+        if hand && (40..<49).contains(x) && (40..<48).contains(y) { v = 150 }
         v *= light * (1 + slope * (Double(x) / 127 - 0.5))
         image[x, y] = UInt8(max(0, min(255, v.rounded())))
       }
@@ -145,6 +146,80 @@ final class RegionChangeDetectorTests: XCTestCase {
     let limb = try watchStreet(200) { n in self.street(box: n >= 80, limb: (70..<86).contains(n)) }
     XCTAssertEqual(limb.map(\.after.frame), [86], "\(limb.map { "\($0.kind) #\($0.after.frame)" })")
     XCTAssertEqual(limb.first?.kind, .appeared)
+  }
+
+  /// A colour frame of the street (4:2:0): grey paving, with a smooth blue holdall at
+  /// 50..<78 × 50..<74 while `bag` (flat gray level 45: no texture to tell shade by);
+  /// `shadow` darkens x < 64 to that factor, gray level and colour alike (a leg's shadow,
+  /// sharp-edged, across the bag and the paving); `hand` paints a hand over the region's
+  /// top-left corner, skin-coloured but exactly as bright as the paving under it.
+  func colourStreet(bag: Bool, shadow: Double = 1, hand: Bool = false) -> (luma: GrayImage, u: GrayImage, v: GrayImage) {
+    var luma = street(box: false, shadow: shadow, shadowEdge: 64)
+    var u = GrayImage(width: 64, height: 64, fill: 128), v = GrayImage(width: 64, height: 64, fill: 128)
+    func colour(_ x: Int, _ y: Int, _ du: Double, _ dv: Double) {
+      u[x / 2, y / 2] = UInt8((128 + du).rounded())
+      v[x / 2, y / 2] = UInt8((128 + dv).rounded())
+    }
+    for y in 0..<128 {
+      for x in 0..<128 {
+        let dim = x < 64 ? shadow : 1
+        if bag && (50..<78).contains(x) && (50..<74).contains(y) {
+          luma[x, y] = UInt8((45 * dim).rounded())
+          colour(x, y, 30 * dim, -12 * dim)
+        }
+        if hand && (40..<50).contains(x) && (40..<52).contains(y) { colour(x, y, -14, 22) }
+      }
+    }
+    return (luma, u, v)
+  }
+
+  func watchColourStreet(_ frames: Int, _ make: (Int) -> (luma: GrayImage, u: GrayImage, v: GrayImage)) throws -> (changes: [RegionChange], detector: RegionChangeDetector) {
+    let region = try RegionSpec(parsing: "40,40,48,44").resolve(frameWidth: 128, frameHeight: 128)
+    var detector = RegionChangeDetector(region: region, threshold: 0.2, hold: 2, paths: ["street"])
+    for n in 0..<frames {
+      let f = make(n)
+      f.luma.withView { l in f.u.withView { u in f.v.withView { v in
+        _ = detector.process(l, chroma: ChromaPlanes(u: u, v: v, shiftX: 1, shiftY: 1), at: position(n))
+      } } }
+    }
+    return (detector.finish(), detector)
+  }
+
+  /// A smooth blue holdall left at #80 in the sharp shadow of the leaving person's leg
+  /// (half the light, over its left part and the paving) until #100: the change is at #80,
+  /// told by colour (the shadow dims the bag's blue alike, as it dims its gray level),
+  /// not where the shadow leaves. The same frames without colour planes cannot tell the
+  /// shadow on the flat bag from something over it.
+  func testAShadowOnASmoothColouredObjectIsToldByItsColour() throws {
+    let shaded = try watchColourStreet(200) { n in self.colourStreet(bag: n >= 80, shadow: (80..<100).contains(n) ? 0.5 : 1) }
+    XCTAssertEqual(shaded.changes.map(\.after.frame), [80], "\(shaded.changes.map { "\($0.kind) #\($0.after.frame)" })")
+    XCTAssertEqual(shaded.changes.first?.kind, .appeared)
+    let grey = try watchStreet(200) { n in self.colourStreet(bag: n >= 80, shadow: (80..<100).contains(n) ? 0.5 : 1).luma }
+    XCTAssertEqual(grey.map(\.after.frame), [100], "\(grey.map { "\($0.kind) #\($0.after.frame)" })")
+  }
+
+  /// The holdall left at #80 while a hand as bright as the paving, but skin-coloured, is
+  /// still over the region's corner until #90: the change is at #90, the first frame the
+  /// new look shows unhidden. Without colour planes the hand cannot be seen: #80.
+  func testAHandOfThePavingsBrightnessIsToldByItsColour() throws {
+    let hand = try watchColourStreet(200) { n in self.colourStreet(bag: n >= 80, hand: (60..<90).contains(n)) }
+    XCTAssertEqual(hand.changes.map(\.after.frame), [90], "\(hand.changes.map { "\($0.kind) #\($0.after.frame)" })")
+    let grey = try watchStreet(200) { n in self.colourStreet(bag: n >= 80, hand: (60..<90).contains(n)).luma }
+    XCTAssertEqual(grey.map(\.after.frame), [80], "\(grey.map { "\($0.kind) #\($0.after.frame)" })")
+  }
+
+  /// The new state is learned from the end of the hold, not from its first frames: a box
+  /// left at #80 while a light hand is over the region's corner until #92 (faint enough
+  /// for those frames to match the new look as a whole: 12 of the candidate's first 24
+  /// frames) is placed at #92, and the state the detector goes on with is the box alone (a
+  /// frame of it is at distance 0), not a blend of the box and the hand.
+  func testTheNewStateIsLearnedFromTheEndOfTheHold() throws {
+    let region = try RegionSpec(parsing: "40,40,48,44").resolve(frameWidth: 128, frameHeight: 128)
+    var detector = RegionChangeDetector(region: region, threshold: 0.2, hold: 2, paths: ["street"])
+    for n in 0..<200 { street(box: n >= 80, hand: (70..<92).contains(n)).withView { _ = detector.process($0, at: position(n)) } }
+    XCTAssertEqual(detector.finish().map(\.after.frame), [92], "\(detector.finish().map { "\($0.kind) #\($0.after.frame)" })")
+    let distance = street(box: true).withView { detector.process($0, at: position(200)) }
+    XCTAssertEqual(distance ?? 1, 0, accuracy: 1e-6, "the new state is the box without the hand")
   }
 
   /// A frame that does not hold the region is skipped, not judged.

@@ -126,20 +126,27 @@ struct DotProduct: BlockPairAccumulator {
 }
 
 extension RegionStatistics {
-  /// The standard deviation of each cell of a `side`×`side` grid over `region` (cell edges
-  /// at `i·width/side`), row-major into `deviations` (`side`², reused: allocates nothing).
-  /// The texture inside each cell: a shadow scales it with the gray level, a smooth
-  /// surface (a coat, a box) has little.
+  /// Measures each cell of a `side`×`side` grid over `region` (cell edges at
+  /// `i·width/side`, `j·height/side`) and hands `body` the cell's row-major index and its
+  /// statistics. Allocates nothing.
   @inlinable
-  public static func cellDeviations(_ region: GrayView, side: Int, into deviations: inout [Float]) {
-    precondition(deviations.count == side * side, "RegionStatistics.cellDeviations: need side² outputs")
+  public static func forEachCell(_ region: GrayView, side: Int, _ body: (Int, RegionStatistics) -> Void) {
     for j in 0..<side {
       let y0 = j * region.height / side, y1 = (j + 1) * region.height / side
       for i in 0..<side {
         let x0 = i * region.width / side, x1 = (i + 1) * region.width / side
-        let cell = region.cropped(to: PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0))
-        deviations[j * side + i] = Float(measure(cell).standardDeviation)
+        body(j * side + i, measure(region.cropped(to: PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0))))
       }
     }
+  }
+
+  /// The standard deviation of each cell of a `side`×`side` grid over `region` (see
+  /// `forEachCell`), row-major into `deviations` from index `start` (reused: allocates
+  /// nothing). The texture inside each cell: a shadow scales it with the gray level, a
+  /// smooth surface (a coat, a box) has little.
+  @inlinable
+  public static func cellDeviations(_ region: GrayView, side: Int, into deviations: inout [Float], at start: Int = 0) {
+    precondition(deviations.count >= start + side * side, "RegionStatistics.cellDeviations: need side² outputs")
+    forEachCell(region, side: side) { k, cell in deviations[start + k] = Float(cell.standardDeviation) }
   }
 }
