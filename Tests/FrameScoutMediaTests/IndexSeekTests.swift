@@ -22,13 +22,7 @@ final class IndexSeekTests: XCTestCase {
       ("/usr/bin/env", ["ffmpeg", "-v", "fatal", "-y", "-i", source, "-c", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "vob", vob]),
     ]
     for (tool, args) in steps {
-      let p = Process()
-      p.executableURL = URL(fileURLWithPath: tool)
-      p.arguments = args
-      p.standardOutput = FileHandle.nullDevice
-      try p.run()
-      p.waitUntilExit()
-      XCTAssertEqual(p.terminationStatus, 0, "\(tool) \(args.joined(separator: " "))")
+      XCTAssertEqual(try runTool(tool, args)?.status, 0, "\(tool) \(args.joined(separator: " "))")
     }
     return ["dhav": dav, "mpeg (Hikvision)": hik, "mpeg (FFmpeg)": vob]
   }

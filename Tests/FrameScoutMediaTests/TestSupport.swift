@@ -28,7 +28,9 @@ func allClips() throws -> [String] {
 
 /// Runs a program and returns its standard output (nil when it is not installed).
 func runTool(_ program: String, _ args: [String]) throws -> (status: Int32, out: String, err: String)? {
-  let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(program)" }
+  // A path is run as it is; a bare name is looked up on PATH.
+  let paths = program.contains("/") ? [program]
+    : (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(program)" }
   guard let exe = paths.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
   let p = Process()
   p.executableURL = URL(fileURLWithPath: exe)
