@@ -49,7 +49,7 @@ public struct AuditJob: Sendable {
       }
       if let frameMD5 { try audit.writeFrameMD5(to: frameMD5) }
       if let signals { try audit.writeSignals(to: signals) }
-      let entry = AuditReport.Entry(input: try InputRecord(fingerprinted: audit.stream), audit: audit)
+      let entry = AuditReport.Entry(input: try InputRecord(fingerprinted: audit.stream, clock: decoding.open.clock), audit: audit)
       entries.append(entry)
       each?(.audited(entry))
     }

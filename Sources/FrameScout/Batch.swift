@@ -275,11 +275,14 @@ public final class BatchRunner: @unchecked Sendable {
       findings.add(result.findings, engine: "audit", warnings: result.warnings)
     }
     let info = decoder.info
-    let record = InputRecord(path: path, sha256: sha.hex, bytes: sha.bytes, info: info, clock: decoder.clock)
+    var record = InputRecord(path: path, sha256: sha.hex, bytes: sha.bytes, info: info, clock: decoder.clock)
+    let wall = FileClock.of(path: path, info: info, duration: info.duration, clock: decoder.clock, request: open.clock)
+    record.wallClock = wall
     guard case .object(var fields) = record.json else { return FileRecord(input: record.json, events: [], failed: false) }
     fields += [("tags", .object(info.tags.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),
-               ("status", "done"), ("warnings", .array(findings.warnings.map { .string($0) }))]
-    return FileRecord(input: .object(fields), events: findings.events, failed: false)
+               ("status", "done"), ("warnings", .array((findings.warnings + wall.warnings.map { "clock: \($0)" }).map { .string($0) }))]
+    let events = wall.used == nil ? findings.events : findings.events.map { WallTimes.stamp($0, wall) }
+    return FileRecord(input: .object(fields), events: events, failed: false)
   }
 
   /// One file's findings of every engine, each tagged with its engine, and its warnings (each said once).

@@ -35,7 +35,8 @@ public struct CompareJob: Sendable {
       try SideBySide.draw(&comparison, a: a, b: b, open: fingerprint.open, into: thumbnails)
     }
     let warnings = sa.warnings.map { Warning(file: a, message: $0) } + sb.warnings.map { Warning(file: b, message: $0) }
-    return CompareReport(a: try InputRecord(fingerprinted: sa), b: try InputRecord(fingerprinted: sb), settings: settings,
+    return CompareReport(a: try InputRecord(fingerprinted: sa, clock: fingerprint.open.clock),
+                         b: try InputRecord(fingerprinted: sb, clock: fingerprint.open.clock), settings: settings,
                          analysisWidth: fingerprint.analysisWidth, comparison: comparison, warnings: warnings)
   }
 }

@@ -13,6 +13,7 @@ public struct CompareReport: JobReport {
   public var analysisWidth: Int
   public var comparison: Comparison
   public var warnings: [Warning]
+  public var inputs: [InputRecord] { [a, b] }
 
   /// The two files, the settings, then how the files were read.
   public var parameters: [(String, JSONValue)] {

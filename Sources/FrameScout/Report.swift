@@ -33,16 +33,27 @@ public protocol JobReport: Sendable {
   func text(elapsed: Double?) -> String
   /// Notes about inputs, in order.
   var warnings: [Warning] { get }
+  /// The inputs' records (their wall clocks' warnings are printed with the report's own).
+  var inputs: [InputRecord] { get }
 }
 
 public extension JobReport {
+  var inputs: [InputRecord] { [] }
+
+  /// The report's warnings and its inputs' wall-clock warnings, as text output prints them
+  /// (JSON has both in its `warnings`).
+  var allWarnings: [Warning] { warnings + WallTimes(inputs).warnings }
   /// The envelope every command writes: schema, tool, command, parameters, inputs, events,
   /// extra blocks, warnings.
+  /// Every time point of an event (an object with `frame`, `time` and `timecode`) gets its
+  /// file's wall time here, once for every engine (`WallTimes`); the clocks' warnings join
+  /// the others.
   static func document(parameters: [(String, JSONValue)], inputs: [InputRecord], events: [JSONValue],
                        extra: [(String, JSONValue)] = [], warnings: [Warning]) -> JSONValue {
-    Envelope.make(toolVersion: FrameScoutVersion.string, libraries: FFmpegLibraries.versions, command: command,
-                  parameters: parameters, inputs: inputs.map(\.json), events: events,
-                  warnings: warnings.map { (file: $0.file, message: $0.message) }, extra: extra)
+    let clocks = WallTimes(inputs)
+    return Envelope.make(toolVersion: FrameScoutVersion.string, libraries: FFmpegLibraries.versions, command: command,
+                         parameters: parameters, inputs: inputs.map(\.json), events: events.map(clocks.stamp),
+                         warnings: (warnings + clocks.warnings).map { (file: $0.file, message: $0.message) }, extra: extra)
   }
 
   /// The envelope, for a command whose inputs say more than `InputRecord` (probe).
@@ -72,6 +83,9 @@ public struct InputRecord: Sendable {
   public var frames: Int?
   /// Seconds from the start of the first file, for commands over a timeline of files.
   public var timelineOffset: Double?
+  /// The file's wall clock, where the command resolved one (nil: not asked; written as
+  /// source "none" either way when it has no source).
+  public var wallClock: FileClock?
 
   /// Reads the file once more (read-only) for its SHA-256 and size.
   public init(path: String, info: StreamInfo, clock: StreamClock, duration: Double? = nil, frames: Int? = nil,
@@ -100,6 +114,7 @@ public struct InputRecord: Sendable {
   /// One entry of a timeline.
   public init(_ entry: Timeline.Entry) throws(MediaError) {
     try self.init(path: entry.path, info: entry.info, clock: entry.clock, timelineOffset: entry.offset)
+    wallClock = entry.wallClock
   }
 
   public var json: JSONValue {
@@ -110,6 +125,7 @@ public struct InputRecord: Sendable {
     ]
     if let frames { fields.append(("frames", .int(frames))) }
     if let timelineOffset { fields.append(("timeline_offset", .double(JSONValue.rounded(timelineOffset, 6)))) }
+    fields.append(("clock", WallTimes.json(wallClock)))
     return .object(fields)
   }
 }

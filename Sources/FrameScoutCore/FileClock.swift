@@ -38,7 +38,7 @@ public struct ClockReading: Sendable, Equatable {
 /// The DVR clock's error, as measured on scene: `offset` seconds (the DVR's clock minus true
 /// time: +452 means the DVR was 7 min 32 s fast) at the file's first frame, changing by
 /// `drift` seconds per day of DVR time from there.
-public struct ClockCorrection: Sendable, Equatable {
+public struct ClockCorrection: Sendable, Hashable {
   public var offset: Double
   public var drift: Double
   public init(offset: Double = 0, drift: Double = 0) {
@@ -82,28 +82,34 @@ public struct ClockCorrection: Sendable, Equatable {
   }
 }
 
-/// What the user asked of the clock on the command line.
-public struct ClockRequest: Sendable, Equatable {
+/// `--clock-at`: a frame or time of the file, and what the clock showed then.
+public struct ClockAt: Sendable, Hashable {
+  public var point: TimeSpec
+  public var time: WallTime
+  public init(point: TimeSpec, time: WallTime) {
+    self.point = point
+    self.time = time
+  }
+
+  /// Parses `#1250=2026-11-20 07:31:55` or `83.5=2026-11-20 07:31:55`.
+  public init?(parsing text: String) {
+    guard let eq = text.firstIndex(of: "="), let point = TimeSpec(parsing: String(text[..<eq])),
+          let time = WallTime(parsing: String(text[text.index(after: eq)...])) else { return nil }
+    self.init(point: point, time: time)
+  }
+}
+
+/// What the user asked of the clock on the command line (every command's `--clock…`
+/// options; part of `OpenOptions`, so every engine resolves it the same way).
+public struct ClockRequest: Sendable, Hashable {
   /// `--clock SOURCE`: only that source (nil: the first available in precedence order).
   public var source: ClockSource?
   /// `--clock-start`: the wall time of the file's first frame.
   public var start: WallTime?
-  /// `--clock-at`: a frame or time of the file and what the clock showed then.
-  public var at: (point: TimeSpec, time: WallTime)?
+  /// `--clock-at`.
+  public var at: ClockAt?
   public var correction = ClockCorrection()
   public init() {}
-
-  public static func == (a: ClockRequest, b: ClockRequest) -> Bool {
-    a.source == b.source && a.start == b.start && a.correction == b.correction
-      && a.at?.point == b.at?.point && a.at?.time == b.at?.time
-  }
-
-  /// Parses `--clock-at`: `#1250=2026-11-20 07:31:55` or `83.5=2026-11-20 07:31:55`.
-  public static func at(parsing text: String) -> (point: TimeSpec, time: WallTime)? {
-    guard let eq = text.firstIndex(of: "="), let point = TimeSpec(parsing: String(text[..<eq])),
-          let time = WallTime(parsing: String(text[text.index(after: eq)...])) else { return nil }
-    return (point, time)
-  }
 }
 
 /// A file's wall clock: the reading used (nil: no source), every reading found, the
@@ -144,13 +150,13 @@ public struct FileClock: Sendable, Equatable {
     var warnings = warnings, readings = found
     if let start = request.start {
       readings.insert(ClockReading(source: .user, start: start, how: "--clock-start \(start)"), at: 0)
-    } else if case let (point, time)? = request.at {
+    } else if let at = request.at {
       let s: Double
-      switch point {
+      switch at.point {
       case .frame(let n): s = secondsOfFrame(n)
       case .seconds(let v): s = v
       }
-      readings.insert(ClockReading(source: .user, start: time.adding(seconds: -s), how: "--clock-at \(point)=\(time)"), at: 0)
+      readings.insert(ClockReading(source: .user, start: at.time.adding(seconds: -s), how: "--clock-at \(at.point)=\(at.time)"), at: 0)
     }
     let order = ClockSource.allCases
     readings.sort { order.firstIndex(of: $0.source)! < order.firstIndex(of: $1.source)! }
@@ -159,6 +165,9 @@ public struct FileClock: Sendable, Equatable {
     else if let want = request.source, want != .user { used = readings.first { $0.source == want } }
     else { used = readings.first }
     if let u = used { warnings += disagreements(used: u, readings) }
+    else if !request.correction.isIdentity && request.source != ClockSource.none {
+      warnings.append("no wall-clock source for this file: --clock-offset/--clock-drift not applied")
+    }
     return FileClock(used: used, readings: readings, correction: used == nil ? ClockCorrection() : request.correction,
                      warnings: warnings)
   }

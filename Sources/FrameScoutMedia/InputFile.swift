@@ -12,11 +12,15 @@ public struct OpenOptions: Sendable, Hashable {
   /// The frame rate to assume for a stream without usable timestamps. When nil, the
   /// bitstream's own timing information is used, and 25 fps with a warning when it has none.
   public var fps: Double?
+  /// How to give the file's frames their wall-clock time (`FileClock`): the source, the
+  /// user's reading, the DVR clock's correction. Frame numbers and file times never depend on it.
+  public var clock = ClockRequest()
 
-  public init(stream: Int? = nil, format: String? = nil, fps: Double? = nil) {
+  public init(stream: Int? = nil, format: String? = nil, fps: Double? = nil, clock: ClockRequest = ClockRequest()) {
     self.stream = stream
     self.format = format
     self.fps = fps
+    self.clock = clock
   }
 }
 

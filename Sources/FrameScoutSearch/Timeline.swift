@@ -18,6 +18,8 @@ public struct Timeline: Sendable {
     public let info: StreamInfo
     /// How this file's frames are numbered and timed.
     public let clock: StreamClock
+    /// The wall-clock time of the file's frames, and where it comes from.
+    public let wallClock: FileClock
   }
   public let entries: [Entry]
 
@@ -29,7 +31,9 @@ public struct Timeline: Sendable {
       let decoder = try VideoDecoder(path: path, options: DecodeOptions(open: options, analysisWidth: nil))
       let info = decoder.info
       let duration = StreamEnd.measure(path: path, options: options, declared: info.duration) ?? info.duration
-      entries.append(Entry(path: path, offset: offset, duration: duration, declaredDuration: info.duration, info: info, clock: decoder.clock))
+      let clock = decoder.clock
+      entries.append(Entry(path: path, offset: offset, duration: duration, declaredDuration: info.duration, info: info, clock: clock,
+                           wallClock: FileClock.of(path: path, info: info, duration: duration, clock: clock, request: options.clock)))
       offset += duration ?? 0
     }
     self.entries = entries
@@ -37,4 +41,14 @@ public struct Timeline: Sendable {
 
   /// Seconds on the shared timeline of `time` in file `k`.
   public func timelineTime(file k: Int, time: Double) -> Double { entries[k].offset + time }
+}
+
+extension FileClock {
+  /// The wall clock of an opened file: its own readings (name, container), the user's
+  /// request applied to them.
+  public static func of(path: String, info: StreamInfo, duration: Double?, clock: StreamClock, request: ClockRequest) -> FileClock {
+    var warnings: [String] = []
+    let found = readings(path: path, tags: info.tags, duration: duration, warnings: &warnings)
+    return resolve(request: request, found: found, secondsOfFrame: { clock.seconds(ofFrame: $0) }, warnings: warnings)
+  }
 }

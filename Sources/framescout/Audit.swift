@@ -44,7 +44,7 @@ struct Audit: ParsableCommand {
     }
     if files.count == 1, let failure = report.failures.first { throw failure }
     if json { print(report.json.serialized(), terminator: "") }
-    printWarnings(report.warnings)
+    printWarnings(report.allWarnings)
     if !report.failures.isEmpty { throw FailedInputs(code: report.failures.count == files.count ? Exit.input : Exit.partial) }
   }
 }

@@ -31,6 +31,6 @@ struct Compare: ParsableCommand {
     fingerprint.open = input.open
     let report = try CompareJob(a: a, b: b, fingerprint: fingerprint, thumbnails: thumbnails).run()
     print(json ? report.json.serialized() : report.text(elapsed: nil), terminator: "")
-    printWarnings(report.warnings)
+    printWarnings(report.allWarnings)
   }
 }

@@ -77,11 +77,63 @@ struct InputOptions: ParsableArguments {
   @Option(help: "Frame rate for streams without timestamps (raw .h264/.265); default: the stream's timing info, else 25.")
   var fps: Double?
 
+  @Option(help: "Wall-clock source: user, dvr, export_name, container, name_stamp or none; default: the first available in that order (osd: not yet).")
+  var clock: String?
+
+  @Option(name: .customLong("clock-start"), help: "Wall-clock time of the file's first frame: \"2026-11-20 07:31:05[.000]\".")
+  var clockStart: String?
+
+  @Option(name: .customLong("clock-at"), help: "A frame or time and the wall-clock time it showed: \"#1250=2026-11-20 07:31:55\".")
+  var clockAt: String?
+
+  @Option(name: .customLong("clock-offset"), help: "The DVR clock minus true time, as measured on scene: +7m32s (the DVR was fast), -00:01:05.")
+  var clockOffset: String?
+
+  @Option(name: .customLong("clock-drift"), help: "The DVR clock's drift in seconds per day, from the first frame (+2: it gains 2 s a day).")
+  var clockDrift: Double?
+
   func validate() throws {
     do { try open.validate() } catch { throw error.usage }
+    _ = try clockRequest()
   }
 
-  var open: OpenOptions { OpenOptions(stream: stream, format: format, fps: fps) }
+  /// The `--clock…` options as a request; a usage error for any that does not parse.
+  func clockRequest() throws -> ClockRequest {
+    var r = ClockRequest()
+    if let clock {
+      guard let s = ClockSource(rawValue: clock), s != .osd else {
+        throw ValidationError("--clock '\(clock)' must be one of user, dvr, export_name, container, name_stamp, none")
+      }
+      r.source = s
+    }
+    if let clockStart {
+      guard let t = WallTime(parsing: clockStart) else {
+        throw ValidationError("--clock-start '\(clockStart)' is not a date and time (YYYY-MM-DD HH:MM:SS[.mmm])")
+      }
+      r.start = t
+    }
+    if let clockAt {
+      guard let a = ClockAt(parsing: clockAt) else {
+        throw ValidationError("--clock-at '\(clockAt)' must be FRAME-OR-TIME=DATE TIME, e.g. \"#1250=2026-11-20 07:31:55\"")
+      }
+      r.at = a
+    }
+    if clockStart != nil && clockAt != nil { throw ValidationError("--clock-start and --clock-at say the same thing: give one") }
+    if r.source == .user && clockStart == nil && clockAt == nil { throw ValidationError("--clock user needs --clock-start or --clock-at") }
+    if let clockOffset {
+      guard let v = ClockCorrection.seconds(parsingOffset: clockOffset) else {
+        throw ValidationError("--clock-offset '\(clockOffset)' is not a signed duration (+7m32s, -00:01:05, 452)")
+      }
+      r.correction.offset = v
+    }
+    if let clockDrift {
+      guard clockDrift.isFinite, abs(clockDrift) <= 3600 else { throw ValidationError("--clock-drift must be within ±3600 s/day") }
+      r.correction.drift = clockDrift
+    }
+    return r
+  }
+
+  var open: OpenOptions { OpenOptions(stream: stream, format: format, fps: fps, clock: (try? clockRequest()) ?? ClockRequest()) }
 }
 
 extension TimeSpec: ExpressibleByArgument {

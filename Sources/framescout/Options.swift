@@ -25,7 +25,7 @@ func timed<R>(_ body: () throws -> R) rethrows -> (R, Double) {
 /// A report on stdout, as JSON or as text (with the speed line), then its warnings on stderr.
 func printReport(_ report: some JobReport, json: Bool, elapsed: Double) {
   print(json ? report.json.serialized() : report.text(elapsed: elapsed), terminator: "")
-  printWarnings(report.warnings)
+  printWarnings(report.allWarnings)
 }
 
 extension SettingError {

@@ -125,6 +125,6 @@ struct Scan: ParsableCommand {
     if json { print(report.json.serialized(), terminator: "") }
     else if csv { print(report.csv, terminator: "") }
     else { print(report.text(elapsed: elapsed), terminator: "") }
-    printWarnings(report.warnings)
+    printWarnings(report.allWarnings)
   }
 }

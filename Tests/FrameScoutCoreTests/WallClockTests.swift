@@ -119,7 +119,7 @@ final class FileClockTests: XCTestCase {
 
   func testUserClockAtAFrameAndTheCorrection() throws {
     var request = ClockRequest()
-    request.at = try XCTUnwrap(ClockRequest.at(parsing: "#1250=2026-11-20 07:31:55"))
+    request.at = try XCTUnwrap(ClockAt(parsing: "#1250=2026-11-20 07:31:55"))
     request.correction = ClockCorrection(offset: try XCTUnwrap(ClockCorrection.seconds(parsingOffset: "+7m32s")), drift: 0)
     let clock = FileClock.resolve(request: request, found: [], secondsOfFrame: { Double($0) / 25 })
     XCTAssertEqual(clock.used?.source, .user)

@@ -1,0 +1,61 @@
+import FrameScoutCore
+
+/// The wall times of a report: each input's `FileClock` by path, applied to the time points
+/// of the events (`stamp`) and written as each input's `clock` object (`json`).
+struct WallTimes {
+  let clocks: [String: FileClock]
+  let warnings: [Warning]
+
+  init(_ inputs: [InputRecord]) {
+    var clocks: [String: FileClock] = [:], warnings: [Warning] = []
+    for input in inputs {
+      guard let c = input.wallClock, clocks[input.path] == nil else { continue }
+      clocks[input.path] = c
+      warnings += c.warnings.map { Warning(file: input.path, message: "clock: \($0)") }
+    }
+    self.clocks = clocks
+    self.warnings = warnings
+  }
+
+  /// An event with `wall` (the corrected time) and, when a correction applies, `dvr_wall`
+  /// (what the DVR's clock showed) added to each of its time points, from the clock of the
+  /// event's `file`.
+  func stamp(_ event: JSONValue) -> JSONValue {
+    guard case .object(let fields) = event, let file = fields.first(where: { $0.0 == "file" })?.1,
+          case .string(let path) = file, let clock = clocks[path], clock.used != nil else { return event }
+    return Self.stamp(event, clock)
+  }
+
+  static func stamp(_ value: JSONValue, _ clock: FileClock) -> JSONValue {
+    switch value {
+    case .array(let items): return .array(items.map { stamp($0, clock) })
+    case .object(let fields):
+      let keys = Set(fields.map(\.0))
+      if keys.isSuperset(of: ["frame", "time", "timecode"]), let time = fields.first(where: { $0.0 == "time" })?.1,
+         case .double(let t) = time, let w = clock.wall(atSeconds: t) {
+        var out = fields
+        out.append(("wall", .string(w.corrected.iso)))
+        if !clock.correction.isIdentity { out.append(("dvr_wall", .string(w.dvr.iso))) }
+        return .object(out)
+      }
+      return .object(fields.map { ($0.0, stamp($0.1, clock)) })
+    default: return value
+    }
+  }
+
+  /// An input's `clock` object: `{"source": "none"}`, or the source used, the wall time of
+  /// the first frame (DVR and corrected), the correction, how it was read, and every reading.
+  static func json(_ clock: FileClock?) -> JSONValue {
+    guard let clock, let used = clock.used else { return .object([("source", "none")]) }
+    let first = clock.wall(atSeconds: 0)!
+    var fields: [(String, JSONValue)] = [("source", .string(used.source.rawValue)), ("start", .string(first.corrected.iso))]
+    if !clock.correction.isIdentity { fields.append(("dvr_start", .string(first.dvr.iso))) }
+    fields += [("offset", .double(JSONValue.rounded(clock.correction.offset, 3))),
+               ("drift", .double(JSONValue.rounded(clock.correction.drift, 6))), ("how", .string(used.how)),
+               ("readings", .array(clock.readings.map { r in
+                 .object([("source", .string(r.source.rawValue)), ("start", .string(r.start.iso)),
+                          ("end", .optional(r.end?.iso)), ("how", .string(r.how))])
+               }))]
+    return .object(fields)
+  }
+}

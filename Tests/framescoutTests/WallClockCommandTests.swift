@@ -1,0 +1,147 @@
+import Foundation
+import XCTest
+
+/// Wall-clock time in every engine's JSON: the source each input's clock comes from, and
+/// each event's time points with the time of day they show (issue 23's first part).
+final class WallClockCommandTests: XCTestCase {
+  /// The built binary, TestVideos and a temporary folder, as `CommandLineTests` has them.
+  struct CLI {
+    let test: XCTestCase
+    func framescout(_ args: [String]) throws -> ProcessResult { try runProcess(builtFramescout(), args) }
+    func video(_ name: String) throws -> String {
+      let path = CommandLineTests.videos.appendingPathComponent(name).path
+      guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("missing \(name)") }
+      return path
+    }
+    func tempDir() throws -> URL {
+      let dir = FileManager.default.temporaryDirectory.appendingPathComponent("framescout-clock-\(UUID().uuidString)")
+      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+      test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+      return dir
+    }
+  }
+  var cli: CLI { CLI(test: self) }
+
+  /// A copy of a TestVideos clip at `name` in `dir` (made with ffmpeg, stream copy), with
+  /// `metadata` (`creation_time=…`).
+  func copy(_ clip: String, to name: String, in dir: URL, metadata: [String] = []) throws -> String {
+    let out = dir.appendingPathComponent(name)
+    try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let args = ["-v", "error", "-y", "-i", try cli.video(clip), "-c", "copy", "-map_metadata", "-1"]
+      + metadata.flatMap { ["-metadata", $0] } + [out.path]
+    let r = try runProcess(URL(fileURLWithPath: "/usr/bin/ffmpeg"), args)
+    XCTAssertEqual(r.status, 0, r.err)
+    return out.path
+  }
+
+  func json(_ args: [String]) throws -> [String: Any] {
+    let r = try cli.framescout(args)
+    XCTAssertEqual(r.status, 0, r.err)
+    return try XCTUnwrap(try JSONSerialization.jsonObject(with: r.output) as? [String: Any])
+  }
+
+  /// `base` (ISO, UTC or zoneless) plus `seconds`, as ISO to the millisecond, keeping the zone.
+  func iso(_ base: String, plus seconds: Double) -> String {
+    let zone = base.hasSuffix("Z") ? "Z" : ""
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_US_POSIX")
+    f.timeZone = TimeZone(identifier: "UTC")
+    f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS"
+    let d = f.date(from: String(base.prefix(23)))!.addingTimeInterval((seconds * 1000).rounded() / 1000)
+    return f.string(from: d) + zone
+  }
+
+  /// Every time point (`frame`, `time`, `timecode`) anywhere in `value`.
+  func timePoints(_ value: Any) -> [[String: Any]] {
+    if let d = value as? [String: Any] {
+      if d["frame"] != nil, d["time"] != nil, d["timecode"] != nil { return [d] }
+      return d.values.flatMap(timePoints)
+    }
+    if let a = value as? [Any] { return a.flatMap(timePoints) }
+    return []
+  }
+
+  func testContainerTimeGivesEveryScanEventItsWallTime() throws {
+    let dir = try cli.tempDir()
+    let path = try copy("passerby.mp4", to: "created.mp4", in: dir, metadata: ["creation_time=2026-11-20T07:31:05.000000Z"])
+    let doc = try json(["scan", path, "--json"])
+    let clock = try XCTUnwrap((doc["inputs"] as? [[String: Any]])?.first?["clock"] as? [String: Any])
+    XCTAssertEqual(clock["source"] as? String, "container")
+    XCTAssertEqual(clock["start"] as? String, "2026-11-20T07:31:05.000Z")
+    let events = try XCTUnwrap(doc["events"] as? [[String: Any]])
+    XCTAssertFalse(events.isEmpty)
+    let points = timePoints(events)
+    XCTAssertGreaterThanOrEqual(points.count, 2 * events.count)
+    for p in points {
+      XCTAssertEqual(p["wall"] as? String, iso("2026-11-20T07:31:05.000Z", plus: p["time"] as! Double), "\(p)")
+      XCTAssertNil(p["dvr_wall"], "no correction asked")
+    }
+  }
+
+  func testHikvisionNameWithOffsetAndDriftShowsDVRAndCorrectedTime() throws {
+    let dir = try cli.tempDir()
+    // parcel_taken.mp4 lasts 16 s: the name's start and end agree with it.
+    let path = try copy("parcel_taken.mp4", to: "ch02_20261120073105000_20261120073121000.mp4", in: dir)
+    let doc = try json(["watch", path, "--roi", "392,146,56,44", "--json", "--clock-offset", "+7m32s", "--clock-drift", "86.4"])
+    let input = try XCTUnwrap((doc["inputs"] as? [[String: Any]])?.first)
+    let clock = try XCTUnwrap(input["clock"] as? [String: Any])
+    XCTAssertEqual(clock["source"] as? String, "export_name")
+    XCTAssertEqual(clock["dvr_start"] as? String, "2026-11-20T07:31:05.000")
+    XCTAssertEqual(clock["start"] as? String, "2026-11-20T07:23:33.000", "7 min 32 s fast")
+    XCTAssertEqual(clock["offset"] as? Double, 452)
+    XCTAssertEqual((doc["warnings"] as? [Any])?.count, 0, "\(doc["warnings"] ?? "")")
+    let points = timePoints(try XCTUnwrap(doc["events"]))
+    XCTAssertFalse(points.isEmpty)
+    for p in points {
+      let t = p["time"] as! Double
+      XCTAssertEqual(p["dvr_wall"] as? String, iso("2026-11-20T07:31:05.000", plus: t))
+      // 86.4 s a day is 1 ms a second of footage.
+      XCTAssertEqual(p["wall"] as? String, iso("2026-11-20T07:31:05.000", plus: t - 452 - t / 1000), "\(p)")
+    }
+  }
+
+  func testDahuaFolderAndNameInAudit() throws {
+    let dir = try cli.tempDir()
+    let path = try copy("passerby_gap.mp4", to: "2026-11-20/001/07.31.05-07.31.20[M][0@0][0].mp4", in: dir)
+    let doc = try json(["audit", path, "--json"])
+    let clock = try XCTUnwrap((doc["inputs"] as? [[String: Any]])?.first?["clock"] as? [String: Any])
+    XCTAssertEqual(clock["source"] as? String, "export_name")
+    XCTAssertEqual(clock["start"] as? String, "2026-11-20T07:31:05.000")
+    let points = timePoints(try XCTUnwrap(doc["events"]))
+    XCTAssertFalse(points.isEmpty, "the gap is found")
+    for p in points { XCTAssertEqual(p["wall"] as? String, iso("2026-11-20T07:31:05.000", plus: p["time"] as! Double)) }
+  }
+
+  func testTheUsersReadingAtAFrame() throws {
+    let clip = try cli.video("passerby.mp4")     // 25 fps
+    let doc = try json(["scan", clip, "--json", "--clock-at", "#50=2026-11-20 07:31:07"])
+    let clock = try XCTUnwrap((doc["inputs"] as? [[String: Any]])?.first?["clock"] as? [String: Any])
+    XCTAssertEqual(clock["source"] as? String, "user")
+    XCTAssertEqual(clock["start"] as? String, "2026-11-20T07:31:05.000")
+  }
+
+  func testWithoutASourceNothingButTheClockObjectChanges() throws {
+    let clip = try cli.video("passerby.mp4")
+    let doc = try json(["scan", clip, "--json"])
+    let clock = try XCTUnwrap((doc["inputs"] as? [[String: Any]])?.first?["clock"] as? [String: Any])
+    XCTAssertEqual(clock as NSDictionary, ["source": "none"] as NSDictionary)
+    for p in timePoints(try XCTUnwrap(doc["events"])) { XCTAssertNil(p["wall"]) }
+    // An offset with nothing to apply it to is a warning naming the file, not an error.
+    let offset = try json(["scan", clip, "--json", "--clock-offset", "+5s"])
+    let warnings = try XCTUnwrap(offset["warnings"] as? [[String: Any]])
+    XCTAssertEqual(warnings.count, 1)
+    XCTAssertEqual(warnings.first?["file"] as? String, clip)
+    XCTAssertTrue((warnings.first?["message"] as? String)?.hasPrefix("clock: no wall-clock source") == true, "\(warnings)")
+  }
+
+  func testBadClockOptionsAreUsageErrors() throws {
+    let clip = try cli.video("passerby.mp4")
+    for args in [["--clock-start", "2026-13-01 00:00:00"], ["--clock", "osd"], ["--clock", "sundial"],
+                 ["--clock-at", "#50"], ["--clock-offset", "7 minutes"], ["--clock", "user"],
+                 ["--clock-start", "2026-11-20 07:31:05", "--clock-at", "#1=2026-11-20 07:31:05"]] {
+      let r = try cli.framescout(["scan", clip] + args)
+      XCTAssertEqual(r.status, 1, "\(args): \(r.err)")
+      XCTAssertTrue(r.err.contains("--clock"), "\(args): \(r.err)")
+    }
+  }
+}
