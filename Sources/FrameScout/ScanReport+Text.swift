@@ -14,15 +14,20 @@ extension ScanReport {
     let files = timeline.entries.count
     var lines = ["scanning \(regionText)\(excludeText) in \(files) file\(files == 1 ? "" : "s"), threshold \(briefSeconds(settings.effectiveThreshold)), min event \(briefSeconds(settings.minEvent)) s"]
     let several = files > 1
-    if several && !events.isEmpty {
-      lines.append("start, end: file time (frame pts from the file's first frame); timeline: from the first file's first frame, each file starting where the one before it ends")
+    let clocks = Dictionary(timeline.entries.map { ($0.path, $0.wallClock) }, uniquingKeysWith: { a, _ in a })
+    let legend = events.isEmpty ? nil : WallTimes.legend(timeline.entries.map { ($0.path, $0.wallClock) })
+    if let legend { lines.append(legend) }
+    if (several || legend != nil) && !events.isEmpty {
+      lines.append("start, end: file time (frame pts from the file's first frame)" + (several ? "; timeline: from the first file's first frame, each file starting where the one before it ends" : ""))
     }
+    let wallHeader = legend == nil ? "" : "wall start                 wall end                   "
     lines.append(events.isEmpty ? "no motion events"
-                 : " #  start          end            " + (several ? "timeline       " : "") + "frames          peak  box (x,y,w,h)        file")
+                 : " #  " + wallHeader + "start          end            " + (several ? "timeline       " : "") + "frames          peak  box (x,y,w,h)        file")
     for (k, e) in events.enumerated() {
       let frames = "#\(e.start.frame)-#\(e.end.frame)"
       let onTimeline = several ? Timecode.format(e.timelineStart ?? e.start.time) + "   " : ""
-      var line = String(format: "%2d  ", k + 1) + e.start.timecode + "   " + e.end.timecode + "   " + onTimeline
+      let wall = legend == nil ? "" : WallTimes.text(clocks[e.file], seconds: e.start.time) + " " + WallTimes.text(clocks[e.endPath], seconds: e.end.time) + " "
+      var line = String(format: "%2d  ", k + 1) + wall + e.start.timecode + "   " + e.end.timecode + "   " + onTimeline
         + frames.padding(toLength: max(15, frames.count + 2), withPad: " ", startingAt: 0) + String(format: "%.2f  ", e.score)
         + (e.box.map { "\($0)" } ?? "-").padding(toLength: 20, withPad: " ", startingAt: 0) + " " + e.file
       if e.endPath != e.file { line += " → " + e.endPath }

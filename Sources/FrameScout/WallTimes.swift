@@ -58,4 +58,24 @@ struct WallTimes {
                }))]
     return .object(fields)
   }
+
+  /// A point of a file as text reports show it: the corrected wall time,
+  /// `2026-11-20 07:31:14.320`, padded to a column (`-` for a file without a source).
+  static func text(_ clock: FileClock?, seconds: Double) -> String {
+    let t = clock?.wall(atSeconds: seconds).map { $0.corrected.description } ?? "-"
+    return t.padding(toLength: 26, withPad: " ", startingAt: 0)
+  }
+
+  /// The line that says where the wall times of a text report come from, one clause a file
+  /// with a source (nil when none has one).
+  static func legend(_ clocks: [(path: String, clock: FileClock)]) -> String? {
+    let parts = clocks.compactMap { c -> String? in
+      guard let used = c.clock.used else { return nil }
+      let k = c.clock.correction
+      let fix = k.isIdentity ? "" : ", corrected for the DVR clock's offset \(SettingCheck.plain(k.offset)) s"
+        + (k.drift == 0 ? "" : " and drift \(SettingCheck.plain(k.drift)) s/day")
+      return "\(c.path): \(used.source.rawValue) (\(used.how))\(fix)"
+    }
+    return parts.isEmpty ? nil : "wall: time of day, " + parts.joined(separator: "; ")
+  }
 }

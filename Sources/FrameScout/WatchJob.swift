@@ -41,9 +41,11 @@ public struct WatchJob: Sendable {
     try stats?.commit()
     var inputs: [InputRecord] = []
     if recordsInputs { for e in timeline.entries { inputs.append(try InputRecord(e)) } }
-    return WatchReport(settings: settings, region: watcher.resolvedRegion, files: watcher.paths, inputs: inputs,
-                       changes: result.changes, sampling: result.sampling,
-                       warnings: result.warnings.map { Warning(file: $0.file, message: $0.message) })
+    var report = WatchReport(settings: settings, region: watcher.resolvedRegion, files: watcher.paths, inputs: inputs,
+                             changes: result.changes, sampling: result.sampling,
+                             warnings: result.warnings.map { Warning(file: $0.file, message: $0.message) })
+    report.wallClocks = timeline.entries.map(\.wallClock)
+    return report
   }
 
   /// The settings on the first file: the region checked against its frame (which

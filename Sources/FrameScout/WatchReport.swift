@@ -19,6 +19,8 @@ public struct WatchReport: JobReport {
   public var changes: [RegionChange]
   public let sampling: WatchSampling
   public var warnings: [Warning]
+  /// Each file's wall clock (text output shows the time of day first where one has a source).
+  public var wallClocks: [FileClock] = []
 
   public var json: JSONValue {
     Self.document(parameters: settings.parameters, inputs: inputs, events: changes.map(\.json),
@@ -36,6 +38,7 @@ public struct WatchReport: JobReport {
   public func text(elapsed: Double?) -> String {
     var lines = ["watching \(region.bounds) (x,y,w,h) in \(files.count) file\(files.count == 1 ? "" : "s"), \(sampling.mode), hold \(briefSeconds(settings.hold)) s"]
     if changes.isEmpty { lines.append("no change of the region") }
+    else if let legend = WallTimes.legend(Array(zip(files, wallClocks))) { lines.append(legend + "; then file time") }
     lines += changes.map(line)
     if let elapsed {
       lines.append(String(format: "%d keyframes sampled, %d frames decoded, %.2f s (%.0fx realtime)", sampling.keyframesSampled,
@@ -49,6 +52,7 @@ public struct WatchReport: JobReport {
   func line(_ c: RegionChange) -> String {
     var line = c.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
       + "#\(c.start.frame)".padding(toLength: 9, withPad: " ", startingAt: 0)
+      + (wallClocks.contains { $0.used != nil } ? WallTimes.text(wallClocks[c.after.file], seconds: c.start.time) : "")
       + c.start.timecode + String(format: "  distance %.2f  ", c.score) + c.file
     if c.wasHidden {
       line += "  (previous state last seen #\(c.before.frame) \(Timecode.format(c.before.time)); hidden in between)"

@@ -48,7 +48,18 @@ extension FileClock {
   /// request applied to them.
   public static func of(path: String, info: StreamInfo, duration: Double?, clock: StreamClock, request: ClockRequest) -> FileClock {
     var warnings: [String] = []
-    let found = readings(path: path, tags: info.tags, duration: duration, warnings: &warnings)
+    var found = readings(path: path, tags: info.tags, duration: duration, warnings: &warnings)
+    if let dvr = dvrReading(info) { found.insert(dvr, at: 0) }
     return resolve(request: request, found: found, secondsOfFrame: { clock.seconds(ofFrame: $0) }, warnings: warnings)
+  }
+
+  /// A Dahua DHAV stream times its frames by the DVR's clock: FFmpeg's pts is the date field
+  /// of each frame's header (read as civil fields, without a zone) in milliseconds, refined
+  /// within the second by the frame counter; the first frame's is the file's start, and
+  /// each frame's time from it is its own DVR time.
+  static func dvrReading(_ info: StreamInfo) -> ClockReading? {
+    guard info.container == "dhav", let start = info.startTime, start > 946_684_800 else { return nil }    // after 2000-01-01
+    let t = WallTime(milliseconds: Int64((start * 1000).rounded()))
+    return ClockReading(source: .dvr, start: t, how: "DHAV frame headers (the DVR's own clock, no zone)")
   }
 }

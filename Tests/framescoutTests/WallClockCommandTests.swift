@@ -76,6 +76,10 @@ final class WallClockCommandTests: XCTestCase {
       XCTAssertEqual(p["wall"] as? String, iso("2026-11-20T07:31:05.000Z", plus: p["time"] as! Double), "\(p)")
       XCTAssertNil(p["dvr_wall"], "no correction asked")
     }
+    let text = try cli.framescout(["scan", path]).out
+    XCTAssertTrue(text.contains("wall start"), text)
+    let first = try XCTUnwrap((events.first?["start"] as? [String: Any])?["wall"] as? String)
+    XCTAssertTrue(text.contains(first.replacingOccurrences(of: "T", with: " ")), text)
   }
 
   func testHikvisionNameWithOffsetAndDriftShowsDVRAndCorrectedTime() throws {
@@ -98,6 +102,11 @@ final class WallClockCommandTests: XCTestCase {
       // 86.4 s a day is 1 ms a second of footage.
       XCTAssertEqual(p["wall"] as? String, iso("2026-11-20T07:31:05.000", plus: t - 452 - t / 1000), "\(p)")
     }
+    // Text shows the corrected time of day first, and says where it comes from.
+    let text = try cli.framescout(["watch", path, "--roi", "392,146,56,44", "--clock-offset", "+7m32s", "--clock-drift", "86.4"])
+    let start = try XCTUnwrap(((doc["events"] as? [[String: Any]])?.first?["start"] as? [String: Any])?["wall"] as? String)
+    XCTAssertTrue(text.out.contains("wall: time of day, \(path): export_name"), text.out)
+    XCTAssertTrue(text.out.contains(start.replacingOccurrences(of: "T", with: " ")), text.out)
   }
 
   func testDahuaFolderAndNameInAudit() throws {
@@ -110,6 +119,22 @@ final class WallClockCommandTests: XCTestCase {
     let points = timePoints(try XCTUnwrap(doc["events"]))
     XCTAssertFalse(points.isEmpty, "the gap is found")
     for p in points { XCTAssertEqual(p["wall"] as? String, iso("2026-11-20T07:31:05.000", plus: p["time"] as! Double)) }
+  }
+
+  func testDahuaDHAVFramesCarryTheDVRsClock() throws {
+    let dir = try cli.tempDir()
+    let dav = dir.appendingPathComponent("parcel.dav").path
+    let made = try runProcess(CommandLineTests.root.appendingPathComponent("tools/make-dav"),
+                              [try cli.video("parcel_taken.mp4"), dav, "--reencode", dir.appendingPathComponent("ref.mp4").path,
+                               "--start", "2026-03-14 07:00:00"])
+    guard made.status == 0 else { throw XCTSkip("tools/make-dav: \(made.err)") }
+    let doc = try json(["watch", dav, "--roi", "392,146,56,44", "--json"])
+    let clock = try XCTUnwrap((doc["inputs"] as? [[String: Any]])?.first?["clock"] as? [String: Any])
+    XCTAssertEqual(clock["source"] as? String, "dvr")
+    XCTAssertEqual(clock["start"] as? String, "2026-03-14T07:00:00.000", "the DVR's clock states no zone")
+    let points = timePoints(try XCTUnwrap(doc["events"]))
+    XCTAssertFalse(points.isEmpty)
+    for p in points { XCTAssertEqual(p["wall"] as? String, iso("2026-03-14T07:00:00.000", plus: p["time"] as! Double)) }
   }
 
   func testTheUsersReadingAtAFrame() throws {
