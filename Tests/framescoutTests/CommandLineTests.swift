@@ -16,18 +16,9 @@ final class CommandLineTests: XCTestCase {
     return try runProcess(URL(fileURLWithPath: "/usr/sbin/runuser"), ["-u", user, "--", binary.path] + args)
   }
 
-  func video(_ name: String) throws -> String {
-    let path = Self.videos.appendingPathComponent(name).path
-    guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("missing \(name)") }
-    return path
-  }
+  func video(_ name: String) throws -> String { try testVideo(name) }
 
-  func tempDir() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("framescout-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-    return dir
-  }
+  func tempDir() throws -> URL { try temporaryFolder(for: self, prefix: "framescout-cli") }
 
   func testHelpOnEveryCommandAndVersion() throws {
     for command in [[], ["probe"], ["frame"], ["sheet"], ["scan"], ["watch"], ["batch"], ["merge"], ["check"], ["bench"], ["bench", "decode"]] {

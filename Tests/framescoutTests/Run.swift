@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 /// What a finished process said: its exit status, standard output (bytes and text) and
 /// standard error.
@@ -32,4 +33,19 @@ func builtFramescout() -> URL {
     return dir.appendingPathComponent("framescout")
   }
   return candidates[0].appendingPathComponent("framescout")
+}
+
+/// A TestVideos clip's path (skips the test when the clip is missing).
+func testVideo(_ name: String) throws -> String {
+  let path = CommandLineTests.videos.appendingPathComponent(name).path
+  guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("missing \(name)") }
+  return path
+}
+
+/// A new empty folder, removed when `test` ends.
+func temporaryFolder(for test: XCTestCase, prefix: String) throws -> URL {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+  return dir
 }

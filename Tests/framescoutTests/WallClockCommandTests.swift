@@ -8,17 +8,8 @@ final class WallClockCommandTests: XCTestCase {
   struct CLI {
     let test: XCTestCase
     func framescout(_ args: [String]) throws -> ProcessResult { try runProcess(builtFramescout(), args) }
-    func video(_ name: String) throws -> String {
-      let path = CommandLineTests.videos.appendingPathComponent(name).path
-      guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("missing \(name)") }
-      return path
-    }
-    func tempDir() throws -> URL {
-      let dir = FileManager.default.temporaryDirectory.appendingPathComponent("framescout-clock-\(UUID().uuidString)")
-      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-      test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-      return dir
-    }
+    func video(_ name: String) throws -> String { try testVideo(name) }
+    func tempDir() throws -> URL { try temporaryFolder(for: test, prefix: "framescout-clock") }
   }
   var cli: CLI { CLI(test: self) }
 
