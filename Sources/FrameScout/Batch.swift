@@ -29,6 +29,9 @@ public struct BatchSettings: EngineSettings {
   /// The command that reproduces the report, as the caller says it (the command line
   /// leaves out the output folder, jobs and shard: they do not change the report).
   public var commandLine = ""
+  /// How each file's wall clock is found and corrected (`--clock`, `--clock-offset`,
+  /// `--clock-drift`; a first-frame time of the user's would fit one file, not a folder).
+  public var clock = ClockRequest()
 
   public init(roots: [String], out: String) {
     self.roots = roots
@@ -68,6 +71,12 @@ public struct BatchSettings: EngineSettings {
     if let watch { fields.append(("watch", .object(watch.parameters))) }
     fields.append(("threads", .int(threads)))
     if let audit { fields.append(("audit", .object(audit.parameters))) }
+    // Stated only when asked, so a report without it reads as before; part of the resume
+    // digest then, so no record with other wall times is reused.
+    if clock != ClockRequest() {
+      fields.append(("clock", .object([("source", .optional(clock.source?.rawValue)), ("offset", .double(clock.correction.offset)),
+                                       ("drift", .double(clock.correction.drift))])))
+    }
     return fields
   }
 
@@ -259,7 +268,8 @@ public final class BatchRunner: @unchecked Sendable {
 
   /// Probe, then each chosen engine on one file; thumbnails into OUT/thumbs.
   func analyse(_ path: String, sha: (hex: String, bytes: Int)) throws -> FileRecord {
-    let open = settings.scan?.open ?? settings.watch?.open ?? OpenOptions()
+    var open = settings.scan?.open ?? settings.watch?.open ?? OpenOptions()
+    open.clock = settings.clock
     guard settings.scan != nil || settings.watch != nil || settings.audit != nil else {
       throw MediaError(file: path, kind: .outOfRange, reason: "no engine chosen")
     }
@@ -362,7 +372,7 @@ public final class BatchRunner: @unchecked Sendable {
     let doc = report(records, commandLine: commandLine, parameters: parameters)
     let json = doc.serialized()
     try AtomicFile.write(Array(json.utf8), to: (out as NSString).appendingPathComponent("report.json"))
-    var csv = "file,engine,kind,start_frame,start_time,start_timecode,end_frame,end_time,end_timecode,score,box_or_region,thumbnails\n"
+    var csv = "file,engine,kind,start_frame,start_time,start_timecode,end_frame,end_time,end_timecode,score,box_or_region,thumbnails,start_wall,end_wall\n"
     for e in doc["events"]?.arrayValue ?? [] {
       let box = (e["box"] ?? e["region"])?.arrayValue?.compactMap(\.intValue).map(String.init).joined(separator: " ") ?? ""
       var thumbs: [String] = []
@@ -373,7 +383,7 @@ public final class BatchRunner: @unchecked Sendable {
         e["start"]?["timecode"]?.stringValue ?? "",
         e["end"]?["frame"]?.intValue.map(String.init) ?? "", e["end"]?["time"]?.doubleValue.map { String(format: "%.3f", $0) } ?? "",
         e["end"]?["timecode"]?.stringValue ?? "", e["score"]?.doubleValue.map { String(format: "%.4f", $0) } ?? "", box,
-        thumbs.joined(separator: ";"),
+        thumbs.joined(separator: ";"), e["start"]?["wall"]?.stringValue ?? "", e["end"]?["wall"]?.stringValue ?? "",
       ]
       csv += fields.map(csvField).joined(separator: ",") + "\n"
     }

@@ -99,13 +99,7 @@ struct InputOptions: ParsableArguments {
 
   /// The `--clock…` options as a request; a usage error for any that does not parse.
   func clockRequest() throws -> ClockRequest {
-    var r = ClockRequest()
-    if let clock {
-      guard let s = ClockSource(rawValue: clock), s != .osd else {
-        throw ValidationError("--clock '\(clock)' must be one of user, dvr, export_name, container, name_stamp, none")
-      }
-      r.source = s
-    }
+    var r = try clockCorrection(source: clock, offset: clockOffset, drift: clockDrift)
     if let clockStart {
       guard let t = WallTime(parsing: clockStart) else {
         throw ValidationError("--clock-start '\(clockStart)' is not a date and time (YYYY-MM-DD HH:MM:SS[.mmm])")
@@ -120,20 +114,33 @@ struct InputOptions: ParsableArguments {
     }
     if clockStart != nil && clockAt != nil { throw ValidationError("--clock-start and --clock-at say the same thing: give one") }
     if r.source == .user && clockStart == nil && clockAt == nil { throw ValidationError("--clock user needs --clock-start or --clock-at") }
-    if let clockOffset {
-      guard let v = ClockCorrection.seconds(parsingOffset: clockOffset) else {
-        throw ValidationError("--clock-offset '\(clockOffset)' is not a signed duration (+7m32s, -00:01:05, 452)")
-      }
-      r.correction.offset = v
-    }
-    if let clockDrift {
-      guard clockDrift.isFinite, abs(clockDrift) <= 3600 else { throw ValidationError("--clock-drift must be within ±3600 s/day") }
-      r.correction.drift = clockDrift
-    }
     return r
   }
 
   var open: OpenOptions { OpenOptions(stream: stream, format: format, fps: fps, clock: (try? clockRequest()) ?? ClockRequest()) }
+}
+
+/// `--clock`, `--clock-offset` and `--clock-drift` as a request (shared by every command that
+/// opens videos and by batch); a usage error for any that does not parse.
+func clockCorrection(source: String?, offset: String?, drift: Double?) throws -> ClockRequest {
+  var r = ClockRequest()
+  if let source {
+    guard let s = ClockSource(rawValue: source), s != .osd else {
+      throw ValidationError("--clock '\(source)' must be one of user, dvr, export_name, container, name_stamp, none")
+    }
+    r.source = s
+  }
+  if let offset {
+    guard let v = ClockCorrection.seconds(parsingOffset: offset) else {
+      throw ValidationError("--clock-offset '\(offset)' is not a signed duration (+7m32s, -00:01:05, 452)")
+    }
+    r.correction.offset = v
+  }
+  if let drift {
+    guard drift.isFinite, abs(drift) <= 3600 else { throw ValidationError("--clock-drift must be within ±3600 s/day") }
+    r.correction.drift = drift
+  }
+  return r
 }
 
 extension TimeSpec: ExpressibleByArgument {

@@ -128,6 +128,31 @@ final class WallClockCommandTests: XCTestCase {
     for p in points { XCTAssertEqual(p["wall"] as? String, iso("2026-03-14T07:00:00.000", plus: p["time"] as! Double)) }
   }
 
+  func testBatchStampsEveryFileByItsOwnClockAndTheCSVCarriesIt() throws {
+    let dir = try cli.tempDir()
+    let evidence = dir.appendingPathComponent("evidence")
+    _ = try copy("passerby.mp4", to: "evidence/created.mp4", in: dir, metadata: ["creation_time=2026-11-20T07:31:05.000000Z"])
+    _ = try copy("parcel_taken.mp4", to: "evidence/ch02_20261120080000000_20261120080016000.mp4", in: dir)
+    let out = dir.appendingPathComponent("out")
+    let r = try cli.framescout(["batch", evidence.path, "--out", out.path, "--scan", "--clock-offset", "+1m", "--quiet"])
+    XCTAssertEqual(r.status, 0, r.err)
+    let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
+    let clock = try XCTUnwrap((doc["parameters"] as? [String: Any])?["clock"] as? [String: Any])
+    XCTAssertEqual(clock["offset"] as? Double, 60, "the correction is a parameter (and so part of the resume digest)")
+    let events = try XCTUnwrap(doc["events"] as? [[String: Any]])
+    let bases = ["created.mp4": "2026-11-20T07:31:05.000Z", "ch02_20261120080000000_20261120080016000.mp4": "2026-11-20T08:00:00.000"]
+    XCTAssertEqual(Set(events.compactMap { ($0["file"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } }), Set(bases.keys))
+    for e in events {
+      let name = URL(fileURLWithPath: e["file"] as! String).lastPathComponent
+      let start = try XCTUnwrap(e["start"] as? [String: Any])
+      XCTAssertEqual(start["wall"] as? String, iso(bases[name]!, plus: (start["time"] as! Double) - 60), name)
+      XCTAssertEqual(start["dvr_wall"] as? String, iso(bases[name]!, plus: start["time"] as! Double), name)
+    }
+    let csv = try String(contentsOf: out.appendingPathComponent("report.csv"), encoding: .utf8).split(separator: "\n")
+    XCTAssertTrue(csv[0].hasSuffix(",start_wall,end_wall"), String(csv[0]))
+    XCTAssertTrue(csv.dropFirst().allSatisfy { $0.contains("2026-11-20T0") }, "\(csv)")
+  }
+
   func testTheUsersReadingAtAFrame() throws {
     let clip = try cli.video("passerby.mp4")     // 25 fps
     let doc = try json(["scan", clip, "--json", "--clock-at", "#50=2026-11-20 07:31:07"])
