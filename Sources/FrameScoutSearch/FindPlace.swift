@@ -30,6 +30,9 @@ struct FindPlace {
   var background: TemplateMatcher?
   /// NCC of the target with the background.
   var targetToBackground = 0.0
+  /// The place that follows this one's object in a better-fitting window, once found
+  /// (this one is then no longer looked at).
+  var successor: Int?
 
   init(scale: Int, x: Int, y: Int, width: Int, height: Int) {
     (self.scale, self.x, self.y, self.width, self.height) = (scale, x, y, width, height)
@@ -69,12 +72,13 @@ struct FindPlace {
   }
 
   /// Chooses the background from the place's looks: the least target-like look that lasted
-  /// (alike, by NCC, to the look before or after it as much as the place's typical
+  /// (alike, by NCC, to the look a second before or after it as much as the place's typical
   /// consecutive looks are — a passer-by's leg is not a look of the place), kept only when it
   /// differs from the place's most target-like look clearly beyond what grain and
   /// compression make two looks of the same thing differ (three times the typical
   /// consecutive dissimilarity, at least 0.005): a target cut from other footage differs from
-  /// every look of the object by more than its looks differ from each other.
+  /// every look of the object by more than its looks differ from each other; and most of the
+  /// difference must come at one step between two consecutive looks.
   mutating func chooseBackground(target: TemplateMatcher) {
     background = nil
     guard patches.count >= 2 else { return }
@@ -83,13 +87,20 @@ struct FindPlace {
     let typical = consecutive.sorted()[consecutive.count / 2]
     var pick: Int? = nil
     for k in patches.indices {
-      let before = k > 0 ? consecutive[k - 1] : -1, after = k < consecutive.count ? consecutive[k] : -1
+      // Lasted: alike to the nearest look a second or more before or after it.
+      let before = looks[..<k].lastIndex { looks[k].time - $0.time >= 1 }.map { ncc($0, k) } ?? -1
+      let after = looks[(k + 1)...].firstIndex { $0.time - looks[k].time >= 1 }.map { ncc(k, $0) } ?? -1
       guard max(before, after) >= min(typical, 0.98) - 0.02 else { continue }
       if pick == nil || looks[k].score < looks[pick!].score { pick = k }
     }
     guard let k = pick else { return }
     let top = looks.indices.max { looks[$0].score < looks[$1].score }!
-    guard 1 - ncc(k, top) >= max(0.005, 3 * (1 - typical)) else { return }
+    let apart = 1 - ncc(k, top)
+    guard apart >= max(0.005, 3 * (1 - typical)) else { return }
+    // A step, not a drift: one change between two looks makes at least half of the
+    // difference (light fading or grain growing over the clip changes a look gradually).
+    let steps = consecutive[min(k, top)..<max(k, top)].map { 1 - $0 }
+    guard (steps.max() ?? 0) >= apart / 2 else { return }
     let b = patches[k].withView { TemplateMatcher(template: $0) }
     let tb = target.template.withView { b.correlation(in: $0, x: 0, y: 0) }
     background = b

@@ -1,6 +1,5 @@
 import FrameScoutCore
 import FrameScoutMedia
-import Glibc
 
 /// What `ObjectFinder.run` found.
 public struct FindResult: Sendable {
@@ -34,7 +33,6 @@ public final class ObjectFinder {
 
   /// At most this many places are followed in one file (the first found).
   static let maximumPlaces = 16
-  let debug = getenv("FRAMESCOUT_FIND_DEBUG") != nil
 
   public convenience init(paths: [String], target: GrayImage, settings: FindSettings) throws {
     try self.init(timeline: Timeline(paths: paths, options: settings.open), target: target, settings: settings)
@@ -87,17 +85,32 @@ public final class ObjectFinder {
     (places, current, sampleFrames, previous) = ([], nil, [], nil)
     let frameCount = try sample(file: file)
     guard let s = current else { return }
-    var found: [Match] = []
+    var found: [[Match]] = []
     for p in places.indices {
       places[p].chooseBackground(target: s.matchers[places[p].scale])
-      if debug {
-        let pl = places[p]
-        print("place \(p) scale \(pl.scale) rect \(pl.rect) bg \(pl.background != nil) tb \(pl.targetToBackground) thr \(threshold(s, scale: pl.scale))")
-        for (k, l) in pl.looks.enumerated() { print("  #\(l.frame) \(l.x),\(l.y) score \(l.score) colour \(l.colour) fb \(pl.backgroundScore(ofPatch: k) ?? -9)") }
-      }
-      found += try matches(place: p, file: file, search: s, frameCount: frameCount)
+      found.append(try matches(place: p, file: file, search: s, frameCount: frameCount))
     }
-    result.matches += found.sorted { ($0.start.frame, $0.box.y, $0.box.x) < ($1.start.frame, $1.box.y, $1.box.x) }
+    // A place superseded by a better-fitting window is one object with its successor.
+    for p in places.indices {   // in order: a successor's successor comes later
+      guard let q = places[p].successor else { continue }
+      found[q] = merged(found[p] + found[q], file: file, prefer: found[q])
+      found[p] = []
+    }
+    result.matches += found.joined().sorted { ($0.start.frame, $0.box.y, $0.box.x) < ($1.start.frame, $1.box.y, $1.box.x) }
+  }
+
+  /// Ranges that overlap or are less than `gapFrames` apart joined; the box and score of
+  /// `prefer`'s range where one takes part (the better-fitting window), else the best.
+  func merged(_ ms: [Match], file: Int, prefer: [Match]) -> [Match] {
+    var out: [Match] = []
+    for m in ms.sorted(by: { $0.start.frame < $1.start.frame }) {
+      guard let last = out.last, m.start.frame - last.end.frame <= gapFrames(file) else { out.append(m); continue }
+      let keep = prefer.contains { $0.start == m.start && $0.end == m.end } ? m : last
+      var j = keep
+      (j.start, j.end, j.timelineStart) = (last.start, (m.end.frame > last.end.frame ? m.end : last.end), last.timelineStart)
+      out[out.count - 1] = j
+    }
+    return out
   }
 
   /// 1. Sparse samples: every known place looked at, then the whole frame searched; a hit
@@ -114,10 +127,14 @@ public final class ObjectFinder {
       current = s
       s.prepare(gray, colour: frame.chroma)
       result.framesSampled += 1
-      for p in places.indices { observe(p, s, gray, frame: frame.index, time: frame.time) }
+      for p in places.indices where places[p].successor == nil { observe(p, s, gray, frame: frame.index, time: frame.time) }
       if let m = s.bestMatchPrepared(in: gray), isHit(m) {
         if let p = knownPlace(of: m, s) {
           places[p].looks[places[p].looks.count - 1].global = m
+          if supersedes(m, p, s) && places.count < Self.maximumPlaces {
+            places[p].successor = places.count
+            addPlace(m, s, gray, chroma: frame.chroma, file: file, frame: frame.index, time: frame.time)
+          }
         } else if places.count < Self.maximumPlaces {
           addPlace(m, s, gray, chroma: frame.chroma, file: file, frame: frame.index, time: frame.time)
         }
@@ -143,11 +160,23 @@ public final class ObjectFinder {
     places[p].patches.append(GrayImage(copying: gray.cropped(to: pl.rect)))
   }
 
-  /// The known place a hit lies at (the one it overlaps most, by at least 0.3 IoU).
+  /// The known place a hit lies at (the one still followed it overlaps most, by at least 0.3 IoU).
   func knownPlace(of m: TargetMatch, _ s: TargetSearch) -> Int? {
     let a = s.analysisRect(of: m)
-    let best = places.indices.max { TargetSearch.overlap(a, places[$0].rect) < TargetSearch.overlap(a, places[$1].rect) }
+    let best = places.indices.filter { places[$0].successor == nil }
+      .max { TargetSearch.overlap(a, places[$0].rect) < TargetSearch.overlap(a, places[$1].rect) }
     return best.flatMap { TargetSearch.overlap(a, places[$0].rect) >= 0.3 ? $0 : nil }
+  }
+
+  /// The whole frame's hit fits the object at place `p` clearly better than the place's own
+  /// window (by 0.02) at another position or a larger size (IoU under 0.7): the place was
+  /// found while the object was partly hidden, at a size that fitted part of it, or the object
+  /// was pushed aside. The place is followed on in the hit's window from then on. A smaller
+  /// window never takes over (a part fits best while a person hides the rest).
+  func supersedes(_ m: TargetMatch, _ p: Int, _ s: TargetSearch) -> Bool {
+    let own = places[p].looks[places[p].looks.count - 1].score, a = s.analysisRect(of: m)
+    return m.score > own + 0.02 && TargetSearch.overlap(a, places[p].rect) < 0.7
+      && a.width * a.height >= places[p].width * places[p].height
   }
 
   /// A new place where `m` matched: its look in the sample before (the place as it was,
@@ -225,7 +254,7 @@ public final class ObjectFinder {
     let before = k > 0 ? looks[k - 1].frame : (sampleFrames.last { $0 < looks[k].frame } ?? -1)
     // After the last sample the range may run to the file's last frame, however many the
     // keyframe pass counted (an MPEG-TS read keyframes only reports fewer).
-    let after = j + 1 < looks.count ? looks[j + 1].frame : max(frameCount, Int.max / 2)
+    let after = j + 1 < looks.count ? looks[j + 1].frame : (sampleFrames.first { $0 > looks[j].frame } ?? max(frameCount, Int.max / 2))
     let start = try refineStart(place: p, file: file, search: s, from: before + 1, to: looks[k].frame - 1, best: &best)
       ?? TimePoint(frame: looks[k].frame, time: looks[k].time)
     let end = try refineEnd(place: p, file: file, search: s, from: looks[j].frame + 1, to: after - 1, best: &best)
