@@ -14,7 +14,7 @@ final class FindBackgroundTests: XCTestCase {
     dir = FileManager.default.temporaryDirectory.appendingPathComponent("framescout-findbg-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   }
-  override func tearDown() { if getenv("KEEP") == nil { try? FileManager.default.removeItem(at: dir) } }
+  override func tearDown() { try? FileManager.default.removeItem(at: dir) }
 
   static let (width, height, fps) = (640, 360, 25)
   static let box = [300, 170, 60, 50]
@@ -51,14 +51,7 @@ final class FindBackgroundTests: XCTestCase {
     }
   }
 
-  func run(_ args: [String]) throws {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["ffmpeg", "-v", "error", "-nostdin", "-y"] + args
-    try p.run()
-    p.waitUntilExit()
-    if p.terminationStatus != 0 { throw XCTSkip("ffmpeg CLI failed or missing") }
-  }
+  func run(_ args: [String]) throws { try FindTests.ffmpeg(args) }
 
   /// A 10 s clip: the box from frame 0 to 124, the bare pavement from 125 on.
   func clip(colour: Bool) throws -> String {
