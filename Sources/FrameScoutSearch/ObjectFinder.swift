@@ -12,9 +12,11 @@ public struct FindResult: Sendable {
 }
 
 /// Finds every time range in which a target picture is visible: samples frames sparsely
-/// (keyframes, or every N-th frame), merges consecutive hits into ranges, then decodes
-/// densely between the last miss and the first hit (and the last hit and the next miss)
-/// to place each range's start and end on the exact frame.
+/// (keyframes, or every N-th frame); where the target matches, the place is followed through
+/// every later sample, its look without the object (its background) taken from those samples;
+/// each run of samples that show the object is then decoded frame by frame between the last
+/// sample without it and the first with it (and the last with it and the next without it) to
+/// place the range's start and end on a decoded frame that shows it.
 public final class ObjectFinder {
   public let settings: FindSettings
   let timeline: Timeline
@@ -23,6 +25,14 @@ public final class ObjectFinder {
   public private(set) var analysisWidth = 320
   var searchers: [String: TargetSearch] = [:]
   var result = FindResult()
+  /// The current file's places, its searcher, the frames sampled and the last sample's image.
+  var places: [FindPlace] = []
+  var current: TargetSearch?
+  var sampleFrames: [Int] = []
+  var previous: GrayImage?
+
+  /// At most this many places are followed in one file (the first found).
+  static let maximumPlaces = 16
 
   public convenience init(paths: [String], target: GrayImage, settings: FindSettings) throws {
     try self.init(timeline: Timeline(paths: paths, options: settings.open), target: target, settings: settings)
@@ -56,8 +66,6 @@ public final class ObjectFinder {
     return s
   }
 
-  struct Sample { var frame: Int; var time: Double; var match: TargetMatch? }
-
   public func run() throws -> FindResult {
     for file in timeline.entries.indices { try search(file: file) }
     for e in timeline.entries { result.duration += e.duration ?? 0 }
@@ -71,95 +79,242 @@ public final class ObjectFinder {
       keyframeSpacing: keyframes ? settings.keyframeSpacing : nil))
   }
 
-  /// Sparse samples of one file, then each run of consecutive hits refined at both ends
-  /// into one match.
+  /// Sparse samples of one file, then each place's runs of samples that show the object,
+  /// refined at both ends into matches (in order of their start).
   func search(file: Int) throws {
-    let (samples, frameCount) = try sample(file: file)
-    var k = 0
-    while k < samples.count {
-      guard samples[k].match != nil else { k += 1; continue }
-      var j = k
-      while j + 1 < samples.count && samples[j + 1].match != nil { j += 1 }
-      result.matches.append(try match(file: file, samples: samples, run: k...j, frameCount: frameCount))
-      k = j + 1
+    (places, current, sampleFrames, previous) = ([], nil, [], nil)
+    let frameCount = try sample(file: file)
+    guard let s = current else { return }
+    var found: [[Match]] = []
+    for p in places.indices {
+      places[p].chooseBackground(target: s.matchers[places[p].scale])
+      found.append(try matches(place: p, file: file, search: s, frameCount: frameCount))
     }
+    // A place superseded by a better-fitting window is one object with its successor.
+    for p in places.indices {   // in order: a successor's successor comes later
+      guard let q = places[p].successor else { continue }
+      found[q] = merged(found[p] + found[q], file: file, prefer: found[q])
+      found[p] = []
+    }
+    result.matches += found.joined().sorted { ($0.start.frame, $0.box.y, $0.box.x) < ($1.start.frame, $1.box.y, $1.box.x) }
   }
 
-  /// 1. Sparse samples: the best hit of each sampled frame (nil: no hit). Also returns the
-  /// frames in the file (the last frame seen + 1, or the packets read if more).
-  func sample(file: Int) throws -> (samples: [Sample], frameCount: Int) {
-    var samples: [Sample] = []
+  /// Ranges that overlap or are less than `gapFrames` apart joined; the box and score of
+  /// `prefer`'s range where one takes part (the better-fitting window), else the best.
+  func merged(_ ms: [Match], file: Int, prefer: [Match]) -> [Match] {
+    var out: [Match] = []
+    for m in ms.sorted(by: { $0.start.frame < $1.start.frame }) {
+      guard let last = out.last, m.start.frame - last.end.frame <= gapFrames(file) else { out.append(m); continue }
+      let keep = prefer.contains { $0.start == m.start && $0.end == m.end } ? m : last
+      var j = keep
+      (j.start, j.end, j.timelineStart) = (last.start, (m.end.frame > last.end.frame ? m.end : last.end), last.timelineStart)
+      out[out.count - 1] = j
+    }
+    return out
+  }
+
+  /// 1. Sparse samples: every known place looked at, then the whole frame searched; a hit
+  /// away from the known places starts a new place. Returns the frames in the file (the
+  /// last frame seen + 1, or the packets read if more).
+  func sample(file: Int) throws -> Int {
     let d = try decoder(file, sparse: true)
-    var lastFrame = Sample(frame: 0, time: 0, match: nil)
+    var lastFrame = 0
     try d.forEachFrame { frame in
-      lastFrame = Sample(frame: frame.index, time: frame.time, match: nil)
+      lastFrame = frame.index
       if let n = settings.every, frame.index % n != 0 { return .next }
       guard let gray = frame.gray else { return .next }
-      let m = searcher(for: gray, source: frame.luma).bestMatch(in: gray, colour: frame.chroma)
+      let s = searcher(for: gray, source: frame.luma)
+      current = s
+      s.prepare(gray, colour: frame.chroma)
       result.framesSampled += 1
-      samples.append(Sample(frame: frame.index, time: frame.time, match: m.map { isHit($0) } == true ? m : nil))
+      for p in places.indices where places[p].successor == nil { observe(p, s, gray, frame: frame.index, time: frame.time) }
+      if let m = s.bestMatchPrepared(in: gray), isHit(m) {
+        if let p = knownPlace(of: m, s) {
+          places[p].looks[places[p].looks.count - 1].global = m
+          if supersedes(m, p, s) && places.count < Self.maximumPlaces {
+            places[p].successor = places.count
+            addPlace(m, s, gray, chroma: frame.chroma, file: file, frame: frame.index, time: frame.time)
+          }
+        } else if places.count < Self.maximumPlaces {
+          addPlace(m, s, gray, chroma: frame.chroma, file: file, frame: frame.index, time: frame.time)
+        }
+      }
+      sampleFrames.append(frame.index)
+      if previous?.width != gray.width || previous?.height != gray.height { previous = GrayImage(width: gray.width, height: gray.height) }
+      previous!.withMutableView { gray.copy(to: $0.base, destinationStride: $0.stride) }
       return .next
     }
     noteDamage(d, file: file)
-    return (samples, max(lastFrame.frame + 1, d.packetsRead))
+    return max(lastFrame + 1, d.packetsRead)
   }
 
-  /// 2. One run of hits `samples[run]`, its start and end refined frame by frame.
-  func match(file: Int, samples: [Sample], run: ClosedRange<Int>, frameCount: Int) throws -> Match {
+  /// How far from its place the object is looked for (analysis pixels): camera shake,
+  /// compression and the box's rounding, not a move.
+  func radius(_ p: FindPlace) -> Int { max(2, min(p.width, p.height) / 8) }
+
+  /// Appends place `p`'s look in the prepared frame.
+  func observe(_ p: Int, _ s: TargetSearch, _ gray: GrayView, frame: Int, time: Double) {
+    let pl = places[p]
+    let r = s.local(scale: pl.scale, x: pl.x, y: pl.y, radius: radius(pl), image: gray)
+    places[p].looks.append(FindPlace.Look(frame: frame, time: time, x: r.x, y: r.y, score: r.score, colour: r.colour))
+    places[p].patches.append(GrayImage(copying: gray.cropped(to: pl.rect)))
+  }
+
+  /// The known place a hit lies at (the one still followed it overlaps most, by at least 0.3 IoU).
+  func knownPlace(of m: TargetMatch, _ s: TargetSearch) -> Int? {
+    let a = s.analysisRect(of: m)
+    let best = places.indices.filter { places[$0].successor == nil }
+      .max { TargetSearch.overlap(a, places[$0].rect) < TargetSearch.overlap(a, places[$1].rect) }
+    return best.flatMap { TargetSearch.overlap(a, places[$0].rect) >= 0.3 ? $0 : nil }
+  }
+
+  /// The whole frame's hit fits the object at place `p` clearly better than the place's own
+  /// window (by 0.02) at another position or a larger size (IoU under 0.7): the place was
+  /// found while the object was partly hidden, at a size that fitted part of it, or the object
+  /// was pushed aside. The place is followed on in the hit's window from then on. A smaller
+  /// window never takes over (a part fits best while a person hides the rest).
+  func supersedes(_ m: TargetMatch, _ p: Int, _ s: TargetSearch) -> Bool {
+    let own = places[p].looks[places[p].looks.count - 1].score, a = s.analysisRect(of: m)
+    return m.score > own + 0.02 && TargetSearch.overlap(a, places[p].rect) < 0.7
+      && a.width * a.height >= places[p].width * places[p].height
+  }
+
+  /// A new place where `m` matched: its look in the sample before (the place as it was,
+  /// without colour planes: not counted as showing the object) and in this one.
+  func addPlace(_ m: TargetMatch, _ s: TargetSearch, _ gray: GrayView, chroma: ChromaPlanes?, file: Int, frame: Int, time: Double) {
+    let a = s.analysisRect(of: m)
+    places.append(FindPlace(scale: m.scale, x: a.x, y: a.y, width: a.width, height: a.height))
+    let p = places.count - 1
+    if let prev = previous, let f = sampleFrames.last, prev.width == gray.width, prev.height == gray.height {
+      prev.withView { v in
+        s.prepare(v, colour: nil, coarse: false)
+        observe(p, s, v, frame: f, time: timeline.entries[file].clock.seconds(ofFrame: f))
+        if settings.targetColour != nil { places[p].looks[0].colour = false }
+      }
+      s.prepare(gray, colour: chroma, coarse: false)
+    }
+    observe(p, s, gray, frame: frame, time: time)
+  }
+
+  /// The score a match needs: `minimumScore` plus half the score's standard error,
+  /// 0.5/√(template pixels in the analysis image): a 10×10 template needs 0.05 more than a
+  /// 50×50 one needs (0.01), since small templates correlate with chance texture.
+  func threshold(_ s: TargetSearch, scale: Int) -> Double {
+    let t = s.matchers[scale]
+    return settings.minimumScore + 0.5 / Double(t.width * t.height).squareRoot()
+  }
+
+  func isHit(_ m: TargetMatch) -> Bool {
+    guard let s = current else { return false }
+    return m.score >= threshold(s, scale: m.scale)
+  }
+
+  /// 2. Place `p`'s runs of sampled looks that show the object, each refined at both ends;
+  /// runs less than `gapFrames` apart after refinement are one match.
+  func matches(place p: Int, file: Int, search s: TargetSearch, frameCount: Int) throws -> [Match] {
+    let pl = places[p], thr = threshold(s, scale: pl.scale)
+    let shown = pl.looks.indices.map {
+      pl.shows(score: pl.looks[$0].score, colour: pl.looks[$0].colour, backgroundScore: pl.backgroundScore(ofPatch: $0), threshold: thr)
+    }
+    var out: [Match] = []
+    var k = 0
+    while k < shown.count {
+      guard shown[k] else { k += 1; continue }
+      var j = k
+      while j + 1 < shown.count && shown[j + 1] { j += 1 }
+      let m = try match(place: p, file: file, search: s, run: k...j, frameCount: frameCount)
+      if let last = out.last, m.start.frame - last.end.frame <= gapFrames(file) {
+        out[out.count - 1] = joined(last, m)
+      } else { out.append(m) }
+      k = j + 1
+    }
+    return out
+  }
+
+  /// Frames without the object that end a range: a tenth of a second, at least 2 (one
+  /// frame's grain or a keyframe's pulse is no end).
+  func gapFrames(_ file: Int) -> Int { max(2, Int((timeline.entries[file].clock.rate * 0.1).rounded())) }
+
+  func joined(_ a: Match, _ b: Match) -> Match {
+    var m = b.score > a.score ? b : a
+    (m.start, m.end, m.timelineStart) = (a.start, b.end, a.timelineStart)
+    return m
+  }
+
+  typealias Best = (look: FindPlace.Look, score: Double)
+
+  /// One run `looks[run]` of place `p`, its start and end placed on decoded frames.
+  func match(place p: Int, file: Int, search s: TargetSearch, run: ClosedRange<Int>, frameCount: Int) throws -> Match {
+    let pl = places[p], looks = pl.looks
     let (k, j) = (run.lowerBound, run.upperBound)
-    let bestIndex = run.max { samples[$0].match!.score < samples[$1].match!.score }!
-    var best = (frame: samples[bestIndex].frame, time: samples[bestIndex].time, match: samples[bestIndex].match!)
-    let before = k > 0 ? samples[k - 1].frame : -1
-    let after = j + 1 < samples.count ? samples[j + 1].frame : frameCount
-    let start = try refine(file: file, from: before + 1, to: samples[k].frame, near: samples[k].match!, rising: true, best: &best)
-    let end = try refine(file: file, from: samples[j].frame, to: after - 1, near: samples[j].match!, rising: false, best: &best)
+    var best: Best = (looks[k], looks[k].score)
+    for i in run where looks[i].score > best.score { best = (looks[i], looks[i].score) }
+    var reported = best
+    for i in run { if let g = looks[i].global, g.score > reported.score { reported = (looks[i], g.score) } }
+    let before = k > 0 ? looks[k - 1].frame : (sampleFrames.last { $0 < looks[k].frame } ?? -1)
+    // After the last sample the range may run to the file's last frame, however many the
+    // keyframe pass counted (an MPEG-TS read keyframes only reports fewer).
+    let after = j + 1 < looks.count ? looks[j + 1].frame : (sampleFrames.first { $0 > looks[j].frame } ?? max(frameCount, Int.max / 2))
+    let start = try refineStart(place: p, file: file, search: s, from: before + 1, to: looks[k].frame - 1, best: &best)
+      ?? TimePoint(frame: looks[k].frame, time: looks[k].time)
+    let end = try refineEnd(place: p, file: file, search: s, from: looks[j].frame + 1, to: after - 1, best: &best)
+      ?? TimePoint(frame: looks[j].frame, time: looks[j].time)
+    if best.score > reported.score { reported = best }
     let entry = timeline.entries[file]
-    return Match(file: entry.path, start: start, end: end, bestFrame: best.frame, bestTime: best.time, box: best.match.box,
-                 score: best.match.score, scale: searcherScale(best.match), timelineStart: entry.offset + start.time,
+    // The place's own window, or the whole frame's best hit at the place where it scores higher.
+    let g = reported.look.global.flatMap { $0.score == reported.score ? $0 : nil }
+    let box = g?.box ?? s.sourceBox(x: reported.look.x, y: reported.look.y, w: pl.width, h: pl.height)
+    return Match(file: entry.path, start: start, end: end, bestFrame: reported.look.frame, bestTime: reported.look.time, box: box,
+                 score: reported.score, scale: s.scaleFactors[g?.scale ?? pl.scale], timelineStart: entry.offset + start.time,
                  region: region?.bounds)
   }
 
-  /// A match counts when its score reaches `minimumScore` plus half the score's standard
-  /// error, 0.5/√(template pixels in the analysis image): a 10×10 template needs 0.05 more
-  /// than a 50×50 one needs (0.01), since small templates correlate with chance texture.
-  func isHit(_ m: TargetMatch) -> Bool {
-    guard let s = searchers.values.first else { return false }
-    let t = s.matchers[m.scale]
-    return m.score >= settings.minimumScore + 0.5 / Double(t.width * t.height).squareRoot()
+  /// The first frame of `from…to` after which every frame up to `to` shows the object
+  /// (nil: `to` itself does not, or the interval is empty).
+  func refineStart(place p: Int, file: Int, search s: TargetSearch, from: Int, to: Int, best: inout Best) throws -> TimePoint? {
+    var start: TimePoint? = nil
+    try decodeLooks(place: p, file: file, search: s, from: from, to: to, best: &best) { look, shows in
+      start = shows ? (start ?? TimePoint(frame: look.frame, time: look.time)) : nil
+      return true
+    }
+    return start
   }
 
-  func searcherScale(_ m: TargetMatch) -> Double {
-    searchers.values.first.map { $0.scaleFactors[m.scale] } ?? 1
+  /// The last frame of `from…to` that shows the object before `gapFrames` consecutive frames
+  /// that do not (nil: none of the first does).
+  func refineEnd(place p: Int, file: Int, search s: TargetSearch, from: Int, to: Int, best: inout Best) throws -> TimePoint? {
+    var end: TimePoint? = nil, misses = 0
+    let gap = gapFrames(file)
+    try decodeLooks(place: p, file: file, search: s, from: from, to: to, best: &best) { look, shows in
+      if shows { end = TimePoint(frame: look.frame, time: look.time); misses = 0 } else { misses += 1 }
+      return misses < gap
+    }
+    return end
   }
 
-  /// Decodes frames `from…to` and returns the first (rising) or last (falling) frame that
-  /// still matches near `near`; updates `best`.
-  func refine(file: Int, from: Int, to: Int, near: TargetMatch, rising: Bool,
-              best: inout (frame: Int, time: Double, match: TargetMatch)) throws -> TimePoint {
-    guard from <= to else { return timePoint(file: file, frame: rising ? to : from) }
+  /// Decodes frames `from…to` and hands each one's look at place `p` (and whether it shows
+  /// the object) to `body`, until `body` returns false; updates `best`.
+  func decodeLooks(place p: Int, file: Int, search s: TargetSearch, from: Int, to: Int, best: inout Best,
+                   _ body: (FindPlace.Look, Bool) -> Bool) throws {
+    guard from <= to else { return }
     let d = try decoder(file, sparse: false)
     if from > 0 { try d.seek(toKeyframeAtOrBefore: timeline.entries[file].clock.seconds(ofFrame: from)) }
-    var edge: TimePoint? = nil
-    var lastHit: TimePoint? = nil
+    let pl = places[p], thr = threshold(s, scale: pl.scale)
+    var found = best
     try d.forEachFrame { frame in
       if frame.index < from { return .next }
       if frame.index > to { return .stop }
       guard let gray = frame.gray else { return .next }
       result.framesRefined += 1
-      let m = searcher(for: gray, source: frame.luma).match(in: gray, near: near.box, scale: near.scale, colour: frame.chroma)
-      let hit = isHit(m)
-      if hit && m.score > best.match.score { best = (frame.index, frame.time, m) }
-      if rising && hit { edge = TimePoint(frame: frame.index, time: frame.time); return .stop }
-      if !rising { if hit { lastHit = TimePoint(frame: frame.index, time: frame.time) } else if lastHit != nil { return .stop } }
-      return .next
+      s.prepare(gray, colour: frame.chroma, coarse: false)
+      let r = s.local(scale: pl.scale, x: pl.x, y: pl.y, radius: radius(pl), image: gray)
+      let look = FindPlace.Look(frame: frame.index, time: frame.time, x: r.x, y: r.y, score: r.score, colour: r.colour)
+      let fb = pl.background.map { $0.correlation(in: gray, integral: s.integral, x: r.x, y: r.y) }
+      let shows = r.score > -2 && pl.shows(score: r.score, colour: r.colour, backgroundScore: fb, threshold: thr)
+      if shows && r.score > found.score { found = (look, r.score) }
+      return body(look, shows) ? .next : .stop
     }
-    if rising { return edge ?? timePoint(file: file, frame: to) }
-    return lastHit ?? timePoint(file: file, frame: from)
-  }
-
-  /// A frame's time on the file's clock, when the frame itself was not decoded.
-  func timePoint(file: Int, frame: Int) -> TimePoint {
-    TimePoint(frame: frame, time: timeline.entries[file].clock.seconds(ofFrame: frame))
+    best = found
   }
 
   func noteDamage(_ d: VideoDecoder, file: Int) {

@@ -23,6 +23,15 @@ public final class TargetSearch {
   public private(set) var scaleFactors: [Double] = []
   var matchers: [TemplateMatcher] = []
   var integral: IntegralImage
+  /// Per scale: the coarse grid's step (1/8 of the template's short side) and the matcher of
+  /// the template box-blurred by half that step, which the coarse grid scans on the frame
+  /// blurred alike (slot `blurSlot[s]` of the blurred frames, one per distinct radius).
+  var steps: [Int] = []
+  var coarseMatchers: [TemplateMatcher] = []
+  var blurSlot: [Int] = []
+  var blurRadii: [Int] = []
+  var blurred: [GrayImage] = []
+  var blurredIntegrals: [IntegralImage] = []
   /// Best match per scale in the current frame (reused storage).
   var candidates: [TargetMatch?] = []
   /// The current frame's colour planes during a search (nil: no colour gate).
@@ -67,23 +76,60 @@ public final class TargetSearch {
       k *= 1.189_207_115
     }
     candidates = [TargetMatch?](repeating: nil, count: matchers.count)
+    prepareCoarse()
+  }
+
+  /// The coarse stage's steps, blurred templates and frame buffers, once.
+  func prepareCoarse() {
+    for m in matchers {
+      let step = max(1, min(m.width, m.height) / 8), r = step / 2
+      steps.append(step)
+      if !blurRadii.contains(r) { blurRadii.append(r) }
+      blurSlot.append(blurRadii.firstIndex(of: r)!)
+      coarseMatchers.append(r == 0 ? m : m.template.withView { t in
+        var b = GrayImage(width: t.width, height: t.height)
+        b.withMutableView { BoxBlur.apply(integral: IntegralImage(t), radius: r, into: $0) }
+        return b.withView { TemplateMatcher(template: $0) }
+      })
+    }
+    for _ in blurRadii {
+      blurred.append(GrayImage(width: width, height: height))
+      blurredIntegrals.append(IntegralImage(width: width, height: height))
+    }
   }
 
   /// Best match of the target in an analysis image, over every scale, or nil when no
   /// scale fits. Allocates nothing.
   public func bestMatch(in image: GrayView, colour: ChromaPlanes? = nil) -> TargetMatch? {
+    prepare(image, colour: colour)
+    return bestMatchPrepared(in: image)
+  }
+
+  /// Readies the search for one frame: its integral image and colour planes, and with
+  /// `coarse` the blurred copies the whole-frame search scans first.
+  public func prepare(_ image: GrayView, colour: ChromaPlanes?, coarse: Bool = true) {
     integral.compute(image)
     self.colour = colour
+    guard coarse else { return }
+    for (k, r) in blurRadii.enumerated() where r > 0 {
+      blurred[k].withMutableView { BoxBlur.apply(integral: integral, radius: r, into: $0) }
+      blurred[k].withView { blurredIntegrals[k].compute($0) }
+    }
+  }
+
+  /// `bestMatch` on the frame given to `prepare`.
+  public func bestMatchPrepared(in image: GrayView) -> TargetMatch? {
     var best: TargetMatch? = nil
     for s in candidates.indices { candidates[s] = nil }
     for (s, m) in matchers.enumerated() {
-      let step = max(1, min(m.width, m.height) / 8)
-      var (x, y, score) = scan(m, image, search, step: step)
+      let step = steps[s], k = blurSlot[s]
+      var (x, y, score) = blurRadii[k] == 0 ? scan(m, image, integral, search, step: step)
+        : blurred[k].withView { scan(coarseMatchers[s], $0, blurredIntegrals[k], search, step: step) }
       if step > 1 && score > -2 {
         let x0 = max(search.x, x - step), y0 = max(search.y, y - step)
         let x1 = min(search.x + search.width, x + step + m.width), y1 = min(search.y + search.height, y + step + m.height)
-        let refined = scan(m, image, PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), step: 1)
-        if refined.score > score { (x, y, score) = refined }
+        let refined = scan(m, image, integral, PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), step: 1)
+        if refined.score > score || blurRadii[k] > 0 { (x, y, score) = refined }
       }
       candidates[s] = TargetMatch(box: sourceBox(x: x, y: y, w: m.width, h: m.height), score: score, scale: s)
     }
@@ -108,7 +154,7 @@ public final class TargetSearch {
     let x0 = max(search.x, cx - m.width / 2), y0 = max(search.y, cy - m.height / 2)
     let x1 = min(search.x + search.width, cx + m.width + m.width / 2), y1 = min(search.y + search.height, cy + m.height + m.height / 2)
     guard x1 - x0 >= m.width, y1 - y0 >= m.height else { return TargetMatch(box: box, score: -1, scale: s) }
-    let r = scan(m, image, PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), step: 1)
+    let r = scan(m, image, integral, PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), step: 1)
     return TargetMatch(box: sourceBox(x: r.x, y: r.y, w: m.width, h: m.height), score: r.score, scale: s)
   }
 
@@ -116,7 +162,8 @@ public final class TargetSearch {
   /// brightness or contrast is more than `appearanceRatio` from the target's are skipped
   /// before any correlation is computed (their statistics come from the integral image).
   /// Score −2 when every window was skipped.
-  func scan(_ m: TemplateMatcher, _ image: GrayView, _ search: PixelRect, step: Int) -> (x: Int, y: Int, score: Double) {
+  func scan(_ m: TemplateMatcher, _ image: GrayView, _ integral: IntegralImage, _ search: PixelRect, step: Int)
+    -> (x: Int, y: Int, score: Double) {
     var best = (x: search.x, y: search.y, score: -2.0)
     let ratio = settings.appearanceRatio
     let mean = m.statistics.mean, deviation = m.statistics.standardDeviation
@@ -143,10 +190,34 @@ public final class TargetSearch {
     return best
   }
 
+  /// The window has the target's colour: within max(12, half its saturation) in U/V, and,
+  /// for a target coloured beyond chroma noise (saturation over 6), at least half as far
+  /// along the target's hue as the target is: a grey kerb or a grey pavement is no brown box
+  /// even when the brown is faint (a faint brown is within 12 of grey).
   func colourMatches(_ analysisRect: PixelRect) -> Bool {
     guard let target = settings.targetColour, let planes = colour else { return true }
     let c = planes.mean(in: sourceBox(x: analysisRect.x, y: analysisRect.y, w: analysisRect.width, h: analysisRect.height))
-    return c.distance(to: target) <= max(12, target.saturation / 2)
+    return Self.colourAgrees(c, target)
+  }
+
+  static func colourAgrees(_ c: Chroma, _ target: Chroma) -> Bool {
+    guard c.distance(to: target) <= max(12, target.saturation / 2) else { return false }
+    let sat = target.saturation
+    guard sat > 6 else { return true }
+    let along = ((c.u - 128) * (target.u - 128) + (c.v - 128) * (target.v - 128)) / sat
+    return along >= sat / 2
+  }
+
+  /// The best window of matcher `s` within `radius` analysis pixels of (x, y) on the
+  /// prepared frame: its position, score and whether it has the target's colour.
+  func local(scale s: Int, x: Int, y: Int, radius: Int, image: GrayView) -> (x: Int, y: Int, score: Double, colour: Bool) {
+    let m = matchers[s]
+    let x0 = max(search.x, x - radius), y0 = max(search.y, y - radius)
+    let x1 = min(search.x + search.width, x + m.width + radius), y1 = min(search.y + search.height, y + m.height + radius)
+    guard x1 - x0 >= m.width, y1 - y0 >= m.height else { return (x, y, -2, false) }
+    let r = scan(m, image, integral, PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), step: 1)
+    let ok = r.score > -2 && colourMatches(PixelRect(x: r.x, y: r.y, width: m.width, height: m.height))
+    return (r.x, r.y, r.score, ok)
   }
 
   func sourceBox(x: Int, y: Int, w: Int, h: Int) -> PixelRect {

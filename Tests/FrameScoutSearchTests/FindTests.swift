@@ -23,7 +23,10 @@ final class FindTests: XCTestCase {
     return p
   }
 
-  func ffmpeg(_ args: [String]) throws {
+  func ffmpeg(_ args: [String]) throws { try Self.ffmpeg(args) }
+
+  /// Runs the ffmpeg CLI quietly; skips the test when it fails or is missing.
+  static func ffmpeg(_ args: [String]) throws {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = ["ffmpeg", "-v", "error", "-nostdin", "-y"] + args

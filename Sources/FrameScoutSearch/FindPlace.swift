@@ -1,0 +1,132 @@
+import FrameScoutCore
+
+/// One place where the target matched: the window (at one scale) in which it was first
+/// found, followed through every later sample of the file. The place's own look in the
+/// samples tells what it looks like without the object — its *background* — so that a
+/// match is judged on what differs between the object and the spot it rests on, not on
+/// structure both share (a kerb line crossing a parcel's crop where its tape was).
+struct FindPlace {
+  /// What the place showed at one sample (or refined frame).
+  struct Look {
+    var frame: Int
+    var time: Double
+    /// Best window near the place (analysis pixels) and its NCC with the target.
+    var x: Int, y: Int
+    var score: Double
+    /// The window has the target's colour (always true without colour planes or target colour).
+    var colour: Bool
+    /// The whole frame's best hit, when it lies at this place (any scale): what a range
+    /// reports as its box and score when it beats the place's own window.
+    var global: TargetMatch? = nil
+  }
+
+  let scale: Int
+  /// The window in analysis pixels where the place was first found.
+  let x: Int, y: Int, width: Int, height: Int
+  var looks: [Look] = []
+  /// The place's window at each look, as it was there (not at the best nearby window).
+  var patches: [GrayImage] = []
+  /// The place without the object, when the samples show it (nil: every sample looked alike).
+  var background: TemplateMatcher?
+  /// NCC of the target with the background.
+  var targetToBackground = 0.0
+  /// The place that follows this one's object in a better-fitting window, once found
+  /// (this one is then no longer looked at).
+  var successor: Int?
+
+  init(scale: Int, x: Int, y: Int, width: Int, height: Int) {
+    (self.scale, self.x, self.y, self.width, self.height) = (scale, x, y, width, height)
+  }
+
+  var rect: PixelRect { PixelRect(x: x, y: y, width: width, height: height) }
+
+  /// A difference correlation of at least this says the frame departs from the background
+  /// the way the object does (cos 60°: half of the departure's energy or more along it).
+  static let minimumDifference = 0.5
+
+  /// The correlation of (frame − background) with (target − background), all three
+  /// lighting-normalised (zero mean, unit variance), from the three NCCs between them:
+  /// ⟨f−b, t−b⟩ = n(ncc(f,t) − ncc(f,b) − ncc(b,t) + 1), |t−b|² = 2n(1 − ncc(t,b)).
+  /// 1: the frame differs from the background exactly as the object does; about 0: the
+  /// frame is the background (with its grain).
+  static func differenceCorrelation(frameToTarget ft: Double, frameToBackground fb: Double, targetToBackground tb: Double) -> Double {
+    let d = 2 * ((1 - tb) * (1 - fb)).squareRoot()
+    guard d > 1e-9 else { return fb >= 1 - 1e-9 ? 0 : 1 }
+    return (ft - fb - tb + 1) / d
+  }
+
+  /// Whether a look shows the object: its score reaches `threshold`, it has the target's
+  /// colour and, when the place's background is known, it departs from the background as the
+  /// object does and is closer to the target than to the background.
+  func shows(score: Double, colour: Bool, backgroundScore: Double?, threshold: Double) -> Bool {
+    guard score >= threshold, colour else { return false }
+    guard background != nil, let fb = backgroundScore else { return true }
+    return score > fb && Self.differenceCorrelation(frameToTarget: score, frameToBackground: fb, targetToBackground: targetToBackground)
+      >= Self.minimumDifference
+  }
+
+  /// NCC of a stored patch with the background (nil without one).
+  func backgroundScore(ofPatch k: Int) -> Double? {
+    guard let b = background else { return nil }
+    return patches[k].withView { b.correlation(in: $0, x: 0, y: 0) }
+  }
+
+  /// Chooses the background from the place's looks: the least target-like look that lasted
+  /// (alike, by NCC, to the look a second before or after it as much as the place's typical
+  /// consecutive looks are — a passer-by's leg is not a look of the place), kept only when it
+  /// differs from the place's most target-like look clearly beyond what grain and
+  /// compression make two looks of the same thing differ (three times the typical
+  /// consecutive dissimilarity, at least 0.005): a target cut from other footage differs from
+  /// every look of the object by more than its looks differ from each other; and most of the
+  /// difference must come at one step between two consecutive looks.
+  mutating func chooseBackground(target: TemplateMatcher) {
+    background = nil
+    guard patches.count >= 2 else { return }
+    var consecutive: [Double] = []
+    for k in 1..<patches.count { consecutive.append(ncc(k - 1, k)) }
+    let typical = consecutive.sorted()[consecutive.count / 2]
+    var pick: Int? = nil
+    for k in patches.indices {
+      // Lasted: alike to the nearest look a second or more before or after it.
+      let before = looks[..<k].lastIndex { looks[k].time - $0.time >= 1 }.map { ncc($0, k) } ?? -1
+      let after = looks[(k + 1)...].firstIndex { $0.time - looks[k].time >= 1 }.map { ncc(k, $0) } ?? -1
+      guard max(before, after) >= min(typical, 0.98) - 0.02 else { continue }
+      if pick == nil || looks[k].score < looks[pick!].score { pick = k }
+    }
+    guard let k = pick else { return }
+    let top = looks.indices.max { looks[$0].score < looks[$1].score }!
+    let apart = 1 - ncc(k, top)
+    guard apart >= max(0.005, 3 * (1 - typical)) else { return }
+    // A step, not a drift: one change between two looks makes at least half of the
+    // difference (light fading or grain growing over the clip changes a look gradually).
+    let steps = consecutive[min(k, top)..<max(k, top)].map { 1 - $0 }
+    guard (steps.max() ?? 0) >= apart / 2 else { return }
+    let b = patches[k].withView { TemplateMatcher(template: $0) }
+    let tb = target.template.withView { b.correlation(in: $0, x: 0, y: 0) }
+    background = b
+    targetToBackground = tb
+  }
+
+  func ncc(_ a: Int, _ b: Int) -> Double {
+    let m = patches[a].withView { TemplateMatcher(template: $0) }
+    return patches[b].withView { m.correlation(in: $0, x: 0, y: 0) }
+  }
+}
+
+extension TargetSearch {
+  /// A match's window in analysis pixels (its scale's template size).
+  func analysisRect(of m: TargetMatch) -> PixelRect {
+    let sx = Double(width) / Double(sourceWidth), sy = Double(height) / Double(sourceHeight)
+    let t = matchers[m.scale]
+    return PixelRect(x: min(width - t.width, max(0, Int((Double(m.box.x) * sx).rounded()))),
+                     y: min(height - t.height, max(0, Int((Double(m.box.y) * sy).rounded()))), width: t.width, height: t.height)
+  }
+
+  /// Intersection over union of two rectangles.
+  static func overlap(_ a: PixelRect, _ b: PixelRect) -> Double {
+    let w = min(a.x + a.width, b.x + b.width) - max(a.x, b.x), h = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
+    guard w > 0, h > 0 else { return 0 }
+    let i = Double(w * h)
+    return i / (Double(a.width * a.height + b.width * b.height) - i)
+  }
+}
