@@ -47,7 +47,8 @@ public struct AuditReport: JobReport {
 
   /// The settings, then how the files were read.
   public var parameters: [(String, JSONValue)] {
-    settings.parameters + [("analysis_width", .int(analysisWidth)), ("framemd5", .optional(frameMD5))]
+    settings.parameters + [("analysis_width", .int(analysisWidth)), ("framemd5", .optional(frameMD5)),
+                           ("guarantee", .string(FrameAudit.guarantee))]
   }
 
   public var json: JSONValue {

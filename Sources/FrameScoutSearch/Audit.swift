@@ -120,6 +120,13 @@ public struct AuditResult: Sendable {
 /// is no duplicate and no discontinuity; the jump at the end of a duplicate run is no
 /// discontinuity).
 public struct FrameAudit {
+  /// What the audit can and cannot see, as reports state it.
+  public static let guarantee =
+    "Timestamp gaps and steps, keyframe and format changes and damaged data are found wherever they are. Removed, repeated "
+    + "and frozen frames are found only from the pictures while something in them moves steadily (a walking person): a "
+    + "cut or a repeat while nothing moves leaves no trace and cannot be detected, nor can a repeat in a still scene, a "
+    + "single removed frame where the motion is slow, saturated or irregular (rain, noise), or copies re-encoded as the "
+    + "skipped frames an encoder's rate control also makes. No finding is no proof that nothing was removed."
   public let settings: AuditSettings
   public init(settings: AuditSettings = AuditSettings()) { self.settings = settings }
 
