@@ -50,6 +50,8 @@ public final class LocalMotion {
   private var means = UnsafeMutablePointer<Float>.allocate(capacity: 1)
   private var noise = UnsafeMutablePointer<Float>.allocate(capacity: 1)
   private var thresholds = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+  /// Pixels in each cell (edge cells may be partial), computed once per size.
+  private var area = UnsafeMutablePointer<Float>.allocate(capacity: 1)
   /// 1 where the previous frame's motion reaches (its moving cells, dilated by `reach`).
   private var track = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
   private var moving = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
@@ -62,7 +64,7 @@ public final class LocalMotion {
 
   private func release() {
     plain.deallocate(); plainTwo.deallocate(); excess.deallocate(); means.deallocate(); noise.deallocate(); thresholds.deallocate()
-    track.deallocate(); moving.deallocate()
+    area.deallocate(); track.deallocate(); moving.deallocate()
   }
 
   /// Prepares the cells for a `width`×`height` picture and forgets the pictures before.
@@ -73,7 +75,8 @@ public final class LocalMotion {
     release()
     plain = .allocate(capacity: n); plainTwo = .allocate(capacity: n); excess = .allocate(capacity: n); means = .allocate(capacity: n)
     noise = .allocate(capacity: n); thresholds = .allocate(capacity: n); track = .allocate(capacity: n)
-    moving = .allocate(capacity: n)
+    moving = .allocate(capacity: n); area = .allocate(capacity: n)
+    for c in 0..<(columns * rows) { area[c] = Float(pixels(c)) }
     track.update(repeating: 0, count: n)
     thresholds.update(repeating: 255, count: n)
     previous.resize(width: w, height: h); beforePrevious.resize(width: w, height: h)
@@ -100,7 +103,7 @@ public final class LocalMotion {
       let e = Int64(excess[c])
       mass &+= e
       if track[c] != 0 { onTrack &+= e }
-      moving[c] = Float(e) >= Self.movingCell * Float(pixels(c)) ? 1 : 0
+      moving[c] = Float(e) >= Self.movingCell * area[c] ? 1 : 0
     }
     spreadTrack()
     let threshold = medianThreshold()
@@ -124,7 +127,7 @@ public final class LocalMotion {
   /// The first difference sets every cell's noise level to the `noisePercentile` cell's.
   private func startNoise() {
     let n = columns * rows
-    for c in 0..<n { means[c] = Float(plain[c]) / Float(pixels(c)) }
+    for c in 0..<n { means[c] = Float(plain[c]) / area[c] }
     let level = Self.select(means, count: n, rank: min(n - 1, Int(Self.noisePercentile * Float(n))))
     for c in 0..<n { noise[c] = level }
     setThresholds()
@@ -137,7 +140,7 @@ public final class LocalMotion {
   private func trackNoise() {
     let p = Self.noisePercentile, step = Self.noiseStep
     for c in 0..<(columns * rows) {
-      let mean = Float(plain[c]) / Float(pixels(c))
+      let mean = Float(plain[c]) / area[c]
       noise[c] = max(0, noise[c] + (mean < noise[c] ? -(1 - p) * step : p * step))
     }
     setThresholds()
