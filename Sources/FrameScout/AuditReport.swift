@@ -47,7 +47,8 @@ public struct AuditReport: JobReport {
 
   /// The settings, then how the files were read.
   public var parameters: [(String, JSONValue)] {
-    settings.parameters + [("analysis_width", .int(analysisWidth)), ("framemd5", .optional(frameMD5))]
+    settings.parameters + [("analysis_width", .int(analysisWidth)), ("framemd5", .optional(frameMD5)),
+                           ("guarantee", .string(FrameAudit.guarantee))]
   }
 
   public var json: JSONValue {
@@ -80,6 +81,14 @@ extension AuditFinding.Evidence {
       return [("copy_of", .int(copyOf)), ("frames", .int(frames)), ("bit_identical", .bool(identical)), ("change", number(change)),
               ("change_before", number(changeBefore)), ("motion_before", number(motionBefore)),
               ("motion_after", number(motionAfter)), ("jump_after", number(jump))]
+    case .pause(let copyOf, let frames, let identical, let before, let at, let after, let changeBefore, let changeAt),
+         .frozen(let copyOf, let frames, let identical, let before, let at, let after, let changeBefore, let changeAt):
+      return [("copy_of", .int(copyOf)), ("frames", .int(frames)), ("bit_identical", .bool(identical)),
+              ("motion_before", number(before)), ("motion_at", number(at)), ("motion_after", number(after)),
+              ("change_before", number(changeBefore)), ("change_at", number(changeAt))]
+    case .motionJump(let before, let at, let after, let two, let onTrack, let threshold, let missing):
+      return [("motion_before", number(before)), ("motion_at", number(at)), ("motion_after", number(after)), ("two_step_around", number(two)),
+              ("motion_on_track", number(onTrack)), ("noise_threshold", .int(threshold)), ("estimated_missing_frames", .int(missing))]
     case .frameRateConversion(let period, let repeats):
       return [("period", .int(period)), ("repeats", .int(repeats)), ("frame_rate_conversion", .bool(true))]
     case .discontinuity(let grid, let before, let after, let phash):

@@ -46,7 +46,7 @@ public struct FileAudit: Sendable {
 
   /// The header of the signals CSV.
   public static let signalsHeader =
-    "frame,time,pts,keyframe,corrupt,packet_size,change,grid_change,phash_distance,bit_identical_to_previous,brightness"
+    "frame,time,pts,keyframe,corrupt,packet_size,change,grid_change,phash_distance,bit_identical_to_previous,brightness,motion,motion_on_track,motion_two_step,noise_threshold"
 
   /// Frame `k`'s row of the signals CSV: what the audit looked at, so a reader can see why.
   public func signalsRow(_ k: Int) -> String {
@@ -55,7 +55,9 @@ public struct FileAudit: Sendable {
     let p = k > 0 ? (s.phash[k] ^ s.phash[k - 1]).nonzeroBitCount : 0
     let same = k > 0 && s.contentHash[k] == s.contentHash[k - 1]
     return "\(k),\(String(format: "%.6f", s.time[k])),\(s.pts[k].map(String.init) ?? ""),\(s.isKeyframe[k] ? 1 : 0),\(s.isCorrupt[k] ? 1 : 0),"
-      + "\(s.packetSize[k]),\(String(format: "%.4f", s.change[k])),\(String(format: "%.4f", g)),\(p),\(same ? 1 : 0),\(String(format: "%.2f", s.brightness[k]))"
+      + "\(s.packetSize[k]),\(String(format: "%.4f", s.change[k])),\(String(format: "%.4f", g)),\(p),\(same ? 1 : 0),\(String(format: "%.2f", s.brightness[k])),"
+      + (k < s.motion.count ? "\(String(format: "%.4f", s.motion[k])),\(String(format: "%.4f", s.motionOnTrack[k])),"
+         + "\(String(format: "%.4f", s.motionTwoStep[k])),\(s.noiseThreshold[k])" : ",,,")
   }
 
   /// Writes the per-frame signals behind the findings as CSV to `path`, one row a frame.

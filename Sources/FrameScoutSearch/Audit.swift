@@ -24,6 +24,39 @@ public struct AuditSettings: Sendable {
   public var discontinuityMinimum: Float = 0.12
   /// …and this many times the change of the frames around it.
   public var discontinuityRatio: Float = 4
+  /// Local motion (`FingerprintStream.motion`, grey levels per pixel above the noise) below
+  /// which nothing is taken to move: the motion detectors stay silent there.
+  public var minimumLocalMotion: Float = 0.003
+  /// Frames on each side of a frame that its local motion is measured against.
+  public var motionWindow = 5
+  /// Steady motion: the largest step of a window at most this many times the smallest.
+  public var steadyRatio: Float = 3
+  /// Motion goes on: the steady motion after a jump within this factor of the motion
+  /// before it (a person vanishing at once, or walking into the dark, is no removed frame).
+  public var continuityRatio: Float = 3
+  /// A removed frame (`JumpCheck`): a step at least this many times the steady steps
+  /// around it…
+  public var jumpRatio: Float = 1.3
+  /// …at least this fraction of the two-step motion around it…
+  public var twoStepRatio: Float = 0.85
+  /// …both neighbouring steps at most this fraction of it…
+  public var isolation: Float = 0.75
+  /// …the two-step motion around it at least this many times the single steps (coherent
+  /// motion, not rain or noise)…
+  public var coherence: Float = 1.3
+  /// …the product of the two ratios at least this…
+  public var jumpScore: Float = 1.4
+  /// …with at least this fraction of it where the previous frame moved.
+  public var onTrackFraction: Float = 0.7
+  /// A repeated frame: local motion at most this fraction of the motion before it…
+  public var pauseFraction: Float = 0.15
+  /// …its whole-picture change at most this fraction of the change before it (the sensor
+  /// noise is repeated too; a person who stops leaves the noise changing)…
+  public var pauseChange: Float = 0.6
+  /// …and motion again after it, at least this fraction of the motion before.
+  public var resumeFraction: Float = 0.5
+  /// A run of repeated frames lasting this long (seconds) is a frozen picture.
+  public var freezeSeconds = 1.0
   public init() {}
 }
 
@@ -36,6 +69,20 @@ extension AuditSettings: EngineSettings {
     try SettingCheck.within(Double(duplicateFraction), 0...1, "duplicate_fraction")
     try SettingCheck.within(Double(discontinuityMinimum), 0...2, "discontinuity_minimum")
     try SettingCheck.within(Double(discontinuityRatio), 1...100, "discontinuity_ratio")
+    try SettingCheck.within(Double(minimumLocalMotion), 0...10, "minimum_local_motion")
+    try SettingCheck.within(Double(motionWindow), 2...50, "motion_window")
+    try SettingCheck.within(Double(steadyRatio), 1...100, "steady_ratio")
+    try SettingCheck.within(Double(continuityRatio), 1...100, "continuity_ratio")
+    try SettingCheck.within(Double(jumpRatio), 1...100, "jump_ratio")
+    try SettingCheck.within(Double(twoStepRatio), 0...10, "two_step_ratio")
+    try SettingCheck.within(Double(jumpScore), 0...100, "jump_score")
+    try SettingCheck.within(Double(coherence), 0...10, "coherence")
+    try SettingCheck.within(Double(onTrackFraction), 0...1, "on_track_fraction")
+    try SettingCheck.within(Double(pauseFraction), 0...1, "pause_fraction")
+    try SettingCheck.within(Double(resumeFraction), 0...1, "resume_fraction")
+    try SettingCheck.within(Double(pauseChange), 0...1, "pause_change")
+    try SettingCheck.within(Double(isolation), 0...1, "isolation")
+    try SettingCheck.within(freezeSeconds, 0.1...3600, "freeze_seconds")
   }
 
   /// The thresholds as `audit --json` and `batch --audit` state them.
@@ -43,7 +90,13 @@ extension AuditSettings: EngineSettings {
     [("gap_factor", .double(gapFactor)), ("irregular_tolerance", .double(irregularTolerance)),
      ("variable_rate_fraction", .double(variableRateFraction)), ("minimum_motion", .double(Double(minimumMotion))),
      ("duplicate_fraction", .double(Double(duplicateFraction))), ("discontinuity_minimum", .double(Double(discontinuityMinimum))),
-     ("discontinuity_ratio", .double(Double(discontinuityRatio)))]
+     ("discontinuity_ratio", .double(Double(discontinuityRatio))),
+     ("minimum_local_motion", .double(Double(minimumLocalMotion))), ("motion_window", .int(motionWindow)),
+     ("steady_ratio", .double(Double(steadyRatio))), ("continuity_ratio", .double(Double(continuityRatio))), ("jump_ratio", .double(Double(jumpRatio))),
+     ("two_step_ratio", .double(Double(twoStepRatio))), ("jump_score", .double(Double(jumpScore))), ("coherence", .double(Double(coherence))),
+     ("on_track_fraction", .double(Double(onTrackFraction))), ("pause_fraction", .double(Double(pauseFraction))),
+     ("resume_fraction", .double(Double(resumeFraction))),
+     ("pause_change", .double(Double(pauseChange))), ("isolation", .double(Double(isolation))), ("freeze_seconds", .double(freezeSeconds))]
   }
 }
 
@@ -67,6 +120,13 @@ public struct AuditResult: Sendable {
 /// is no duplicate and no discontinuity; the jump at the end of a duplicate run is no
 /// discontinuity).
 public struct FrameAudit {
+  /// What the audit can and cannot see, as reports state it.
+  public static let guarantee =
+    "Timestamp gaps and steps, keyframe and format changes and damaged data are found wherever they are. Removed, repeated "
+    + "and frozen frames are found only from the pictures while something in them moves steadily (a walking person): a "
+    + "cut or a repeat while nothing moves leaves no trace and cannot be detected, nor can a repeat in a still scene, a "
+    + "single removed frame where the motion is slow, saturated or irregular (rain, noise), or copies re-encoded as the "
+    + "skipped frames an encoder's rate control also makes. No finding is no proof that nothing was removed."
   public let settings: AuditSettings
   public init(settings: AuditSettings = AuditSettings()) { self.settings = settings }
 
@@ -79,9 +139,14 @@ public struct FrameAudit {
     let motion = s.layoutChange
     let duplicates = DuplicateCheck(settings: settings).run(s, motion: motion, skipping: timestamps.gapFrames)
     let cuts = DiscontinuityCheck(settings: settings).run(s, motion: motion, skipping: timestamps.gapFrames.union(duplicates.runEnds))
+    let found = timestamps.gapFrames.union(duplicates.findings.flatMap { Array($0.start.frame...$0.end.frame) })
+      .union(cuts.flatMap { [$0.start.frame - 1, $0.start.frame, $0.start.frame + 1] })
+    let pauses = PauseCheck(settings: settings).run(s, skipping: found.union(duplicates.runEnds))
+    let paused = pauses.duplicates.flatMap { Array($0.start.frame...$0.end.frame) } + pauses.frozen.flatMap { Array($0.start.frame...$0.end.frame) }
+    let jumps = JumpCheck(settings: settings).run(s, skipping: found.union(duplicates.runEnds).union(pauses.runEnds).union(paused))
     let encoder = EncoderCheck().run(s)
-    var findings = timestamps.findings + FrameRateConversion.merge(duplicates.findings, in: s) + cuts + encoder.findings
-      + DamageCheck.run(s)
+    var findings = timestamps.findings + FrameRateConversion.merge((duplicates.findings + pauses.duplicates).sorted { $0.start.frame < $1.start.frame }, in: s) + cuts
+      + pauses.frozen + jumps + encoder.findings + DamageCheck.run(s)
     findings.sort { ($0.start.frame, $0.kind.rawValue) < ($1.start.frame, $1.kind.rawValue) }
     return AuditResult(findings: findings, frames: s.count, nominalInterval: timed ? nominal : nil,
                        keyframeInterval: encoder.keyframeInterval, warnings: warnings)

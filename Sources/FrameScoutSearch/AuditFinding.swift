@@ -41,6 +41,21 @@ public struct AuditFinding: Finding, Hashable {
     /// run, the motion after it, and the grid jump to the frame after the run.
     case duplicate(copyOf: Int, frames: Int, bitIdentical: Bool, change: Double, changeBefore: Double,
                    motionBefore: Double, motionAfter: Double, jumpAfter: Double)
+    /// A run of `frames` frames whose local motion (`FingerprintStream.motion`) drops to the
+    /// noise floor while the scene moves before and after: the local motion before, in
+    /// (largest) and after the run, and the whole-picture change before and in it.
+    case pause(copyOf: Int, frames: Int, bitIdentical: Bool, motionBefore: Double, motionAt: Double, motionAfter: Double,
+               changeBefore: Double, changeAt: Double)
+    /// The same, lasting at least `freezeSeconds`: a frozen picture.
+    case frozen(copyOf: Int, frames: Int, bitIdentical: Bool, motionBefore: Double, motionAt: Double, motionAfter: Double,
+                changeBefore: Double, changeAt: Double)
+    /// One frame's local motion far above the steady motion before and after it (medians of
+    /// the windows), the two-step motion around it, how much of it lies where the previous
+    /// frame moved, the frame's median noise threshold (grey levels), and the frames missing
+    /// as the two-step ratio tells (an estimate: it saturates once the mover has left its
+    /// old place).
+    case motionJump(motionBefore: Double, motionAt: Double, motionAfter: Double, twoStepAround: Double, onTrack: Double,
+                    noiseThreshold: Int, estimatedMissing: Int)
     /// Single repeated frames at a steady spacing: the pattern of a frame-rate conversion.
     case frameRateConversion(period: Int, repeats: Int)
     /// A jump of the normalised grid much larger than the change around it, and the pHash
@@ -61,7 +76,9 @@ public struct AuditFinding: Finding, Hashable {
       switch self {
       case .timestampStep, .variableRate: .irregularTimestamps
       case .timestampGap: .timestampGap
-      case .duplicate, .frameRateConversion: .duplicateFrame
+      case .duplicate, .pause, .frameRateConversion: .duplicateFrame
+      case .frozen: .frozenPicture
+      case .motionJump: .missingFrames
       case .discontinuity: .discontinuity
       case .keyframeInterval, .keyframeSize, .pictureFormat: .gopChange
       case .corruptFrames, .damage: .corruptData

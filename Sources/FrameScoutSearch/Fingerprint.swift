@@ -51,6 +51,14 @@ public struct FingerprintStream: Sendable {
   /// Mean absolute difference to the previous frame at the analysis width (0 for frame 0
   /// and after a change of picture size).
   public internal(set) var change: [Float] = []
+  /// Local motion to the previous frame, above the noise (`LocalMotion`: mass and the part
+  /// of it where the previous frame moved, grey levels per pixel of the analysis picture;
+  /// 0 for frame 0 and after a change of picture size), and the median noise threshold.
+  public internal(set) var motion: [Float] = []
+  public internal(set) var motionOnTrack: [Float] = []
+  /// The local motion mass against the frame before the previous one (two steps).
+  public internal(set) var motionTwoStep: [Float] = []
+  public internal(set) var noiseThreshold: [UInt8] = []
   /// MD5 of each raw decoded frame and its size in bytes, when asked for.
   public internal(set) var md5: [[UInt8]] = []
   public internal(set) var rawSize: [Int] = []
@@ -105,6 +113,7 @@ public struct FingerprintStream: Sendable {
     let expected = (decoder.info.declaredFrameCount ?? 0) + 16
     s.reserve(expected)
     let previous = PixelBuffer()
+    let localMotion = LocalMotion()
     let hashInput = PixelBuffer()
     hashInput.resize(width: 32, height: 32)
     var hashReducer: AreaDownsampler? = nil
@@ -134,6 +143,9 @@ public struct FingerprintStream: Sendable {
         previous.resize(width: gray.width, height: gray.height)
         s.change.append(0)
       }
+      let m = localMotion.measure(gray) ?? LocalMotion.Measure(mass: 0, onTrack: 0, twoStep: 0, threshold: 0)
+      s.motion.append(m.mass); s.motionOnTrack.append(m.onTrack); s.motionTwoStep.append(m.twoStep)
+      s.noiseThreshold.append(m.threshold)
       gray.copy(to: previous.mutableView.base, destinationStride: previous.mutableView.stride)
       // pHash of the whole frame.
       guard gray.width >= 32 && gray.height >= 32 else {
@@ -177,5 +189,6 @@ public struct FingerprintStream: Sendable {
     time.reserveCapacity(n); pts.reserveCapacity(n); isKeyframe.reserveCapacity(n); isCorrupt.reserveCapacity(n)
     packetSize.reserveCapacity(n); durationTicks.reserveCapacity(n); phash.reserveCapacity(n); contentHash.reserveCapacity(n)
     grid.reserveCapacity(n * Self.cells); brightness.reserveCapacity(n); change.reserveCapacity(n)
+    motion.reserveCapacity(n); motionOnTrack.reserveCapacity(n); motionTwoStep.reserveCapacity(n); noiseThreshold.reserveCapacity(n)
   }
 }

@@ -133,7 +133,11 @@ final class AuditDetectorTests: XCTestCase {
   func testSettingsValidateAndDescribeThemselves() throws {
     XCTAssertNoThrow(try AuditSettings().validate())
     XCTAssertEqual(AuditSettings().parameters.map(\.0), ["gap_factor", "irregular_tolerance", "variable_rate_fraction", "minimum_motion",
-                                                          "duplicate_fraction", "discontinuity_minimum", "discontinuity_ratio"])
+                                                          "duplicate_fraction", "discontinuity_minimum", "discontinuity_ratio",
+                                                          "minimum_local_motion", "motion_window", "steady_ratio", "continuity_ratio",
+                                                          "jump_ratio", "two_step_ratio", "jump_score", "coherence", "on_track_fraction",
+                                                          "pause_fraction", "resume_fraction", "pause_change", "isolation",
+                                                          "freeze_seconds"])
     var bad = AuditSettings()
     bad.gapFactor = 0.5
     XCTAssertThrowsError(try bad.validate()) { XCTAssertEqual($0 as? SettingError, SettingError("gap_factor", "must be from 1 to 100")) }
@@ -145,6 +149,75 @@ final class AuditDetectorTests: XCTestCase {
     var compare = CompareSettings()
     compare.differenceMinimum = -1
     XCTAssertThrowsError(try compare.validate()) { XCTAssertEqual(($0 as? SettingError)?.setting, "difference_minimum") }
+  }
+
+  // MARK: Motion continuity (local motion signals written by hand)
+
+  /// A walker's steady steps: `step` a frame, two steps `coherent` times one, all on track;
+  /// the whole-picture change follows the motion plus a little noise.
+  func walking(_ n: Int, step: Float = 0.15, coherent: Float = 1.8) throws -> FingerprintStream {
+    var s = try stream(n)
+    s.motion = (0..<n).map { $0 == 0 ? 0 : step * (1 + 0.1 * sin(Float($0) * 0.7)) }
+    s.motionOnTrack = s.motion
+    s.motionTwoStep = s.motion.map { $0 * coherent }
+    s.noiseThreshold = Array(repeating: 3, count: n)
+    s.change = s.motion.map { $0 * 2 + 0.1 }
+    return s
+  }
+
+  /// One removed frame doubles a step; twelve make one large jump. Both are found at their
+  /// frame, with the measured values as evidence; steady walking alone gives nothing.
+  func testRemovedFramesAreJumpsInSteadyMotion() throws {
+    XCTAssertEqual(describe(FrameAudit().audit(try walking(200)).findings), [])
+    var s = try walking(200)
+    s.motion[60] *= 2; s.motionOnTrack[60] = s.motion[60]; s.motionTwoStep[60] = s.motion[60] * 1.5; s.motionTwoStep[61] *= 1.5
+    s.motion[140] *= 9; s.motionOnTrack[140] = s.motion[140]; s.motionTwoStep[140] = s.motion[140]
+    let found = JumpCheck(settings: AuditSettings()).run(s, skipping: [])
+    XCTAssertEqual(describe(found), ["missing-frames #60-#60", "missing-frames #140-#140"])
+    guard case .motionJump(let before, let at, let after, _, let onTrack, _, let missing)? = found.first?.evidence else {
+      return XCTFail("\(String(describing: found.first))")
+    }
+    XCTAssertEqual(at, Double(s.motion[60]), accuracy: 1e-6)
+    XCTAssertLessThan(before, at / 1.6); XCTAssertLessThan(after, at / 1.6)
+    XCTAssertEqual(onTrack, at, accuracy: 1e-6)
+    XCTAssertEqual(missing, 1)
+    XCTAssertEqual(describe(FrameAudit().audit(s).findings), ["missing-frames #60-#60", "missing-frames #140-#140"])
+  }
+
+  /// The same doubled step where the motion is incoherent (rain: two steps change no more
+  /// than one), off the track of the motion (a light), or followed by another large step,
+  /// is no removed frame.
+  func testJumpsInIncoherentOrPictureWideChangeAreNotRemovals() throws {
+    var rain = try walking(120, coherent: 1.05)
+    rain.motion[60] *= 2; rain.motionOnTrack[60] = rain.motion[60]; rain.motionTwoStep[60] = rain.motion[60]
+    XCTAssertEqual(describe(JumpCheck(settings: AuditSettings()).run(rain, skipping: [])), [])
+    var light = try walking(120)
+    light.motion[60] *= 2; light.motionTwoStep[60] = light.motion[60]
+    XCTAssertEqual(describe(JumpCheck(settings: AuditSettings()).run(light, skipping: [])), [], "mass off the track")
+    var pair = try walking(120)
+    for k in [60, 61] { pair.motion[k] *= 2; pair.motionOnTrack[k] = pair.motion[k]; pair.motionTwoStep[k] = pair.motion[k] }
+    XCTAssertEqual(describe(JumpCheck(settings: AuditSettings()).run(pair, skipping: [])), [], "two large steps in a row")
+  }
+
+  /// A frame repeated amid motion has no step and (its noise repeated too) little change;
+  /// motion goes on after it. A run of 2 s is a frozen picture. A walker slowing to a stop
+  /// is neither.
+  func testRepeatsAndFreezesAmidMotion() throws {
+    var s = try walking(300)
+    for k in [50, 120, 121, 122] { s.motion[k] = 0; s.motionOnTrack[k] = 0; s.change[k] = 0.01 }
+    for k in 200...249 { s.motion[k] = 0; s.motionOnTrack[k] = 0; s.change[k] = 0.01 }
+    s.motion[250] = 3
+    let r = PauseCheck(settings: AuditSettings()).run(s, skipping: [])
+    XCTAssertEqual(describe(r.duplicates), ["duplicate-frame #50-#50", "duplicate-frame #120-#122"])
+    XCTAssertEqual(describe(r.frozen), ["frozen-picture #200-#249"])
+    XCTAssertEqual(r.runEnds, [51, 123, 250])
+    guard case .frozen(let copyOf, let frames, _, _, let at, _, _, _)? = r.frozen.first?.evidence else { return XCTFail() }
+    XCTAssertEqual(copyOf, 199); XCTAssertEqual(frames, 50); XCTAssertEqual(at, 0)
+    XCTAssertEqual(describe(FrameAudit().audit(s).findings), ["duplicate-frame #50-#50", "duplicate-frame #120-#122", "frozen-picture #200-#249"])
+    var stop = try walking(200)
+    for k in 95..<100 { stop.motion[k] = stop.motion[k] * Float(100 - k) / 6 }
+    for k in 100..<200 { stop.motion[k] = 0; stop.change[k] = 0.02 }
+    XCTAssertEqual(describe(PauseCheck(settings: AuditSettings()).run(stop, skipping: []).duplicates), [])
   }
 }
 

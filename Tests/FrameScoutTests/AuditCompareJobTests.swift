@@ -36,7 +36,8 @@ final class AuditCompareJobTests: XCTestCase {
     XCTAssertEqual(json["inputs"]?.arrayValue?.first?["frames"]?.intValue, 363)
     XCTAssertEqual(json["events"]?.arrayValue?.first?["missing_frames"]?.intValue, 12)
     guard case .object(let parameters)? = json["parameters"] else { return XCTFail("no parameters") }
-    XCTAssertEqual(parameters.map(\.0), AuditSettings().parameters.map(\.0) + ["analysis_width", "framemd5"])
+    XCTAssertEqual(parameters.map(\.0), AuditSettings().parameters.map(\.0) + ["analysis_width", "framemd5", "guarantee"])
+    XCTAssertEqual(parameters.last?.1.stringValue, FrameAudit.guarantee)
     let text = report.text(elapsed: nil).split(separator: "\n")
     XCTAssertEqual(text.first.map(String.init), "\(gap): 363 frames, 1 finding, keyframe every 50 frames")
     XCTAssertTrue(text.dropFirst().first?.contains("#150  timestamp-gap  confidence 1.00  timestamp gap of 480 ms") ?? false, "\(text)")
