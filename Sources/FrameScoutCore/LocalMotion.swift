@@ -158,21 +158,9 @@ public final class LocalMotion {
     return UInt8(Self.select(means, count: n, rank: n / 2))
   }
 
-  /// The value of rank `rank` (0-based, ascending) among `v[0..<count]`, reordering them in
-  /// place (quickselect, middle pivot). Allocates nothing.
+  /// The value of rank `rank` among `v[0..<count]`, reordering them (`quickselect`).
   static func select(_ v: UnsafeMutablePointer<Float>, count: Int, rank: Int) -> Float {
-    var lo = 0, hi = count - 1
-    while lo < hi {
-      let pivot = v[(lo + hi) / 2]
-      var i = lo, j = hi
-      while i <= j {
-        while v[i] < pivot { i += 1 }
-        while v[j] > pivot { j -= 1 }
-        if i <= j { let t = v[i]; v[i] = v[j]; v[j] = t; i += 1; j -= 1 }
-      }
-      if rank <= j { hi = j } else if rank >= i { lo = i } else { return v[rank] }
-    }
-    return v[rank]
+    quickselect(UnsafeMutableBufferPointer(start: v, count: count), rank: rank)
   }
 
   /// `track` becomes `moving` dilated by `reach` cells.
@@ -187,4 +175,23 @@ public final class LocalMotion {
       }
     }
   }
+}
+
+/// The value of rank `rank` (0-based, ascending) among `v`, reordering them in place
+/// (quickselect, middle pivot). Allocates nothing; the motion scorer and the audit's local
+/// motion both take their medians and percentiles with it.
+@inlinable
+public func quickselect<T: Comparable>(_ v: UnsafeMutableBufferPointer<T>, rank: Int) -> T {
+  var lo = 0, hi = v.count - 1
+  while lo < hi {
+    let pivot = v[(lo + hi) / 2]
+    var i = lo, j = hi
+    while i <= j {
+      while v[i] < pivot { i += 1 }
+      while v[j] > pivot { j -= 1 }
+      if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
+    }
+    if rank <= j { hi = j } else if rank >= i { lo = i } else { return v[rank] }
+  }
+  return v[rank]
 }

@@ -255,20 +255,9 @@ public struct MotionScorer: ~Copyable {
     return median + ScanSettings.clutterSpread * 1.4826 * deviation
   }
 
-  /// The value of rank `rank` (0-based) of `values`, reordering them (quickselect).
+  /// The value of rank `rank` (0-based) of `values`, reordering them (`quickselect`).
   static func select(_ values: inout [Double], rank: Int) -> Double {
-    var lo = 0, hi = values.count - 1
-    while lo < hi {
-      let pivot = values[(lo + hi) / 2]
-      var i = lo, j = hi
-      while i <= j {
-        while values[i] < pivot { i += 1 }
-        while values[j] > pivot { j -= 1 }
-        if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
-      }
-      if rank <= j { hi = j } else if rank >= i { lo = i } else { break }
-    }
-    return values[rank]
+    values.withUnsafeMutableBufferPointer { quickselect($0, rank: rank) }
   }
 
   /// The median of the first `noiseFilled` values of `history` (an insertion sort into

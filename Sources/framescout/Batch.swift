@@ -38,12 +38,7 @@ struct Batch: ParsableCommand {
   var threads = 1
   @Option(help: "This run's share: i/n (0 <= i < n), or n with the index from the environment.") var shard: String?
   @Flag(help: "No progress line.") var quiet = false
-  @Option(help: "Wall-clock source for every file: dvr, export_name, container, name_stamp or none; default: the first available.")
-  var clock: String?
-  @Option(name: .customLong("clock-offset"), help: "The DVR clock minus true time (+7m32s: the DVR was fast), for every file.")
-  var clockOffset: String?
-  @Option(name: .customLong("clock-drift"), help: "The DVR clock's drift in seconds per day, from each file's first frame.")
-  var clockDrift: Double?
+  @OptionGroup var clocks: ClockOptions
 
   static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
 
@@ -74,7 +69,7 @@ struct Batch: ParsableCommand {
       settings.watch = w
     }
     if audit { settings.audit = AuditSettings() }
-    settings.clock = try clockCorrection(source: clock, offset: clockOffset, drift: clockDrift)
+    settings.clock = try clocks.request()
     if settings.clock.source == .user { throw ValidationError("--clock user: batch takes no --clock-start; give the files' own clocks") }
     settings.commandLine = commandLine(settings)
     settings.jobs = jobs ?? Self.cores
@@ -99,9 +94,9 @@ struct Batch: ParsableCommand {
     if audit { line += ["--audit"] }
     for g in include { line += ["--include", g] }
     for g in exclude { line += ["--exclude", g] }
-    if let clock { line += ["--clock", clock] }
-    if let clockOffset { line += ["--clock-offset", clockOffset] }
-    if let clockDrift { line += ["--clock-drift", SettingCheck.plain(clockDrift)] }
+    if let c = clocks.clock { line += ["--clock", c] }
+    if let o = clocks.clockOffset { line += ["--clock-offset", o] }
+    if let d = clocks.clockDrift { line += ["--clock-drift", SettingCheck.plain(d)] }
     return line.map(shellQuoted).joined(separator: " ")
   }
 

@@ -77,20 +77,13 @@ struct InputOptions: ParsableArguments {
   @Option(help: "Frame rate for streams without timestamps (raw .h264/.265); default: the stream's timing info, else 25.")
   var fps: Double?
 
-  @Option(help: "Wall-clock source: user, dvr, export_name, container, name_stamp or none; default: the first available in that order (osd: not yet).")
-  var clock: String?
+  @OptionGroup var clocks: ClockOptions
 
   @Option(name: .customLong("clock-start"), help: "Wall-clock time of the file's first frame: \"2026-11-20 07:31:05[.000]\".")
   var clockStart: String?
 
   @Option(name: .customLong("clock-at"), help: "A frame or time and the wall-clock time it showed: \"#1250=2026-11-20 07:31:55\".")
   var clockAt: String?
-
-  @Option(name: .customLong("clock-offset"), help: "The DVR clock minus true time, as measured on scene: +7m32s (the DVR was fast), -00:01:05.")
-  var clockOffset: String?
-
-  @Option(name: .customLong("clock-drift"), help: "The DVR clock's drift in seconds per day, from the first frame (+2: it gains 2 s a day).")
-  var clockDrift: Double?
 
   func validate() throws {
     do { try open.validate() } catch { throw error.usage }
@@ -99,7 +92,7 @@ struct InputOptions: ParsableArguments {
 
   /// The `--clock…` options as a request; a usage error for any that does not parse.
   func clockRequest() throws -> ClockRequest {
-    var r = try clockCorrection(source: clock, offset: clockOffset, drift: clockDrift)
+    var r = try clocks.request()
     if let clockStart {
       guard let t = WallTime(parsing: clockStart) else {
         throw ValidationError("--clock-start '\(clockStart)' is not a date and time (YYYY-MM-DD HH:MM:SS[.mmm])")
@@ -120,8 +113,22 @@ struct InputOptions: ParsableArguments {
   var open: OpenOptions { OpenOptions(stream: stream, format: format, fps: fps, clock: (try? clockRequest()) ?? ClockRequest()) }
 }
 
-/// `--clock`, `--clock-offset` and `--clock-drift` as a request (shared by every command that
-/// opens videos and by batch); a usage error for any that does not parse.
+/// `--clock`, `--clock-offset` and `--clock-drift`: shared by every command that opens videos
+/// (with `--clock-start`/`--clock-at`, see `InputOptions`) and by batch.
+struct ClockOptions: ParsableArguments {
+  @Option(help: "Wall-clock source: user, dvr, export_name, container, name_stamp or none; default: the first available in that order (osd: not yet).")
+  var clock: String?
+
+  @Option(name: .customLong("clock-offset"), help: "The DVR clock minus true time, as measured on scene: +7m32s (the DVR was fast), -00:01:05.")
+  var clockOffset: String?
+
+  @Option(name: .customLong("clock-drift"), help: "The DVR clock's drift in seconds per day, from each file's first frame (+2: it gains 2 s a day).")
+  var clockDrift: Double?
+
+  /// The options as a request; a usage error for any that does not parse.
+  func request() throws -> ClockRequest { try clockCorrection(source: clock, offset: clockOffset, drift: clockDrift) }
+}
+
 func clockCorrection(source: String?, offset: String?, drift: Double?) throws -> ClockRequest {
   var r = ClockRequest()
   if let source {
