@@ -144,20 +144,6 @@ public final class TargetSearch {
     return best
   }
 
-  /// Score of the target at one scale near a known source box (for boundary refinement).
-  public func match(in image: GrayView, near box: PixelRect, scale s: Int, colour: ChromaPlanes? = nil) -> TargetMatch {
-    integral.compute(image)
-    self.colour = colour
-    let m = matchers[s]
-    let sx = Double(width) / Double(sourceWidth), sy = Double(height) / Double(sourceHeight)
-    let cx = Int(Double(box.x) * sx), cy = Int(Double(box.y) * sy)
-    let x0 = max(search.x, cx - m.width / 2), y0 = max(search.y, cy - m.height / 2)
-    let x1 = min(search.x + search.width, cx + m.width + m.width / 2), y1 = min(search.y + search.height, cy + m.height + m.height / 2)
-    guard x1 - x0 >= m.width, y1 - y0 >= m.height else { return TargetMatch(box: box, score: -1, scale: s) }
-    let r = scan(m, image, integral, PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), step: 1)
-    return TargetMatch(box: sourceBox(x: r.x, y: r.y, w: m.width, h: m.height), score: r.score, scale: s)
-  }
-
   /// The best window of `search` for matcher `m`, stepping `step` pixels. Windows whose
   /// brightness or contrast is more than `appearanceRatio` from the target's are skipped
   /// before any correlation is computed (their statistics come from the integral image).
