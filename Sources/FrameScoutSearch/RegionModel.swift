@@ -37,6 +37,9 @@ struct RegionModel {
   var levelSum = 0.0
   /// The noise to assume while too few frames measure it (cell units², see `noise`).
   var noisePrior = 0.0
+  /// Sum of the frames' fine pictures of the region (`Look.fine`; empty when the region is
+  /// too small for one).
+  var fineSum: [Float] = []
 
   init() {
     sum = [Float](repeating: 0, count: Self.cells)
@@ -105,6 +108,7 @@ struct RegionModel {
     for k in 0..<Self.cells { sum[k] = 0; sumOfSquares[k] = 0 }
     for k in 0..<CellDetail.count { detailSum[k] = 0 }
     for k in 0..<2 * Self.cells { colourSquares[k] = 0 }
+    for k in fineSum.indices { fineSum[k] = 0 }
     count = 0
     contrastSum = 0
     scaleSum = 0
@@ -131,7 +135,12 @@ struct RegionModel {
     }
     for k in 0..<CellDetail.count { detailSum[k] += detail[k] }
     for k in 0..<2 * Self.cells { let c = detail[Self.cells + k]; colourSquares[k] += c * c }
+    if fineSum.count != look.fine.count { fineSum = [Float](repeating: 0, count: look.fine.count) }
+    for k in look.fine.indices { fineSum[k] += Float(look.fine[k]) }
   }
+
+  /// Pixel p of the mean fine picture (gray levels).
+  func fine(_ p: Int) -> Float { count > 0 ? fineSum[p] / Float(count) : 0 }
 
   /// Mean squared difference between a frame's cells and the model's mean (σ²).
   func meanSquare(_ thumbnail: [Int8]) -> Double {
@@ -159,7 +168,7 @@ struct RegionModel {
 
 /// The mean of `values` after dropping the `dropping` largest (sorts them in place): the
 /// cells that differ most (the arm or shadow of someone standing beside the region) do not
-/// make two looks differ. Used only where a change is decided or placed, not per frame.
+/// make two looks differ. Used only where a change is placed, not per frame.
 func meanOfSmallest<T: BinaryFloatingPoint>(_ values: UnsafeMutableBufferPointer<T>, dropping drop: Int) -> Double {
   guard values.count > drop else { return 0 }
   var values = values
@@ -171,14 +180,14 @@ func meanOfSmallest<T: BinaryFloatingPoint>(_ values: UnsafeMutableBufferPointer
 
 extension RegionModel {
   /// Whether two models show different looks of the region: their means differ by more
-  /// than `threshold` beyond what the noise left in them explains, after dropping the cells
-  /// that differ most (1/16 of the region: a shadow or an arm at its edge). A look that is
-  /// only noisier (a camera's gain rising at dusk) does not differ.
+  /// than `threshold` beyond what the noise left in them explains, leaving out what reached
+  /// in from the region's edge (`meanLeavingOutEdgeIntrusions`: an arm or the shadow of
+  /// someone standing beside the region). A look that is only noisier (a camera's gain
+  /// rising at dusk) does not differ.
   func differs(from old: RegionModel, threshold: Double) -> Bool {
-    let ms = withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.cells) { squares in
-      for k in 0..<Self.cells { let d = mean[k] - old.mean[k]; squares[k] = d * d }
-      return meanOfSmallest(squares, dropping: Self.cells / 16)
-    }
+    var squares = [Float](repeating: 0, count: Self.cells)
+    for k in 0..<Self.cells { let d = mean[k] - old.mean[k]; squares[k] = d * d }
+    let ms = meanLeavingOutEdgeIntrusions(squares)
     let residual = noise / Double(max(count, 1)) + old.noise(atScale: scale) / Double(max(old.count, 1))
     return ms - residual > 4 * threshold * threshold
   }
@@ -239,6 +248,59 @@ struct Look {
   var scale: Double
   var level: Double
   var ring: Double
+  /// The region's fine picture (`FineGrid`), measured with its `CellDetail`; empty when the
+  /// region is too small for one.
+  var fine: [UInt8] = []
+}
+
+/// The region reduced to a few pixels per thumbnail cell (up to 4×4, as many as the region
+/// has: a 68×55 region gets 4×3), so a cell's own pattern — paving joints, the grain of
+/// wood — can be followed into the shade. Cell (cx, cy) covers fine pixels
+/// cx·perCellX ..< (cx + 1)·perCellX and alike in y (the area boxes of both reductions share
+/// their edges).
+struct FineGrid {
+  let perCellX: Int
+  let perCellY: Int
+  var width: Int { perCellX * Signature.thumbnailSide }
+  var height: Int { perCellY * Signature.thumbnailSide }
+  var count: Int { width * height }
+
+  /// nil for a region narrower or lower than the thumbnail (no pixel per cell to spare).
+  init?(regionWidth: Int, regionHeight: Int) {
+    let side = Signature.thumbnailSide
+    guard regionWidth >= 2 * side, regionHeight >= 2 * side else { return nil }
+    perCellX = min(4, regionWidth / side)
+    perCellY = min(4, regionHeight / side)
+  }
+
+  /// The correlation between two fine pictures' patterns over `cells` pooled (`a` and `b`
+  /// give a fine pixel's gray level; `cellPixels` each cell's fine pixels): each cell's
+  /// pixels about that cell's own mean, so that a cell's level and a shadow's dimming do
+  /// not count, only the pattern inside the cells; and how many pixels it counted.
+  static func patternCorrelation(_ cells: [Int], _ cellPixels: [[Int]], _ a: (Int) -> Float, _ b: (Int) -> Float) -> (r: Double, pixels: Int) {
+    var ab = 0.0, aa = 0.0, bb = 0.0, count = 0
+    for k in cells {
+      let pixels = cellPixels[k]
+      var ma = 0.0, mb = 0.0
+      for p in pixels { ma += Double(a(p)); mb += Double(b(p)) }
+      ma /= Double(pixels.count); mb /= Double(pixels.count)
+      for p in pixels {
+        let x = Double(a(p)) - ma, y = Double(b(p)) - mb
+        ab += x * y; aa += x * x; bb += y * y
+      }
+      count += pixels.count
+    }
+    guard aa > 0, bb > 0 else { return (0, count) }
+    return (ab / (aa * bb).squareRoot(), count)
+  }
+
+  /// The fine pixels of cell k.
+  func pixels(ofCell k: Int) -> [Int] {
+    let side = Signature.thumbnailSide, cx = k % side, cy = k / side
+    var out: [Int] = []
+    for y in (cy * perCellY)..<((cy + 1) * perCellY) { for x in (cx * perCellX)..<((cx + 1) * perCellX) { out.append(y * width + x) } }
+    return out
+  }
 }
 
 /// The detail of a frame's cells beside the thumbnail, one array of `CellDetail.count`:
@@ -271,4 +333,38 @@ func solve4(_ a: [Double], _ b: [Double]) -> [Double]? {
     x[i] = v / m[i * 4 + i]
   }
   return x
+}
+
+/// The mean of a region's cell values (squared differences between two looks, one per cell
+/// of the `Signature.thumbnailSide`² grid) leaving out what came in from the region's edge:
+/// of the 1/16 of the cells that differ most, those joined to the region's outer ring of
+/// cells through one another (an arm reaching in, the shadow of someone standing beside
+/// the region). Large differences inside the region, clear of its edge — a thin object's
+/// frame and wheels — stay in.
+func meanLeavingOutEdgeIntrusions(_ values: [Float]) -> Double {
+  let n = values.count, side = Signature.thumbnailSide
+  let drop = n / 16
+  guard n == side * side, drop > 0 else { return Double(values.reduce(0, +)) / Double(max(n, 1)) }
+  let cut = values.sorted(by: >)[drop - 1]
+  var large = values.map { $0 >= cut && $0 > 0 }
+  // Flood from the outer ring through large cells.
+  var out = [Bool](repeating: false, count: n)
+  var stack: [Int] = []
+  for k in 0..<n where large[k] {
+    let x = k % side, y = k / side
+    if x == 0 || y == 0 || x == side - 1 || y == side - 1 { out[k] = true; stack.append(k) }
+  }
+  while let k = stack.popLast() {
+    let x = k % side, y = k / side
+    for dy in -1...1 { for dx in -1...1 {
+      let nx = x + dx, ny = y + dy
+      guard nx >= 0, ny >= 0, nx < side, ny < side else { continue }
+      let j = ny * side + nx
+      if large[j] && !out[j] { out[j] = true; stack.append(j) }
+    } }
+  }
+  large = out
+  var s = 0.0, kept = 0, left = drop
+  for k in 0..<n { if large[k] && left > 0 { left -= 1 } else { s += Double(values[k]); kept += 1 } }
+  return kept > 0 ? s / Double(kept) : 0
 }

@@ -148,6 +148,47 @@ final class RegionChangeDetectorTests: XCTestCase {
     XCTAssertEqual(limb.first?.kind, .appeared)
   }
 
+  /// The street under grain of σ `sigma` (a fixed seed per frame); `shadow` darkens x < 62
+  /// to that factor with a penumbra 8 pixels wide (a cast shadow's soft edge); `coat` paints
+  /// x < 62 a smooth dark gray (someone's coat: no paving pattern under it) before the grain.
+  func grainyStreet(_ n: Int, box: Bool, shadow: Double = 1, coat: Bool = false, sigma: Double) -> GrayImage {
+    var image = street(box: box)
+    var grain = Grain(state: 0x9E37_79B9_7F4A_7C15 &+ UInt64(n) &* 0x1000_0001)
+    for y in 0..<128 {
+      for x in 0..<128 {
+        let soft = min(1, max(0, Double(x - 58) / 8))
+        let v = coat && x < 62 ? 58 : Double(image[x, y]) * (shadow + (1 - shadow) * soft)
+        image[x, y] = UInt8(max(0, min(255, (v + sigma * grain.gaussian()).rounded())))
+      }
+    }
+    return image
+  }
+
+  /// In grain that hides the paving's texture cell by cell (a cell's mean moves by more
+  /// than the texture test allows), the box taken away at #80 while the leaving person's
+  /// shadow lies over the left of the region until #95 is still placed at #80: the
+  /// paving's fine pattern runs on under the shadow. A smooth coat over the same part
+  /// until #95 has no paving pattern: the change is placed where it leaves.
+  func testAShadowInGrainIsToldByThePatternItKeeps() throws {
+    let shaded = try watchStreet(200) { n in self.grainyStreet(n, box: n < 80, shadow: (60..<95).contains(n) ? 0.5 : 1, sigma: 9) }
+    XCTAssertEqual(shaded.map(\.after.frame), [80], "\(shaded.map { "\($0.kind) #\($0.after.frame)" })")
+    let coat = try watchStreet(200) { n in self.grainyStreet(n, box: n < 80, coat: (60..<95).contains(n), sigma: 9) }
+    XCTAssertEqual(coat.map(\.after.frame), [95], "\(coat.map { "\($0.kind) #\($0.after.frame)" })")
+  }
+
+  /// The 1/16 of the cells that differ most are left out of the change test only where
+  /// they reach in from the region's edge (an arm, a neighbour's shadow): the same values
+  /// scattered inside the region (a thin object's frame and wheels) count.
+  func testOnlyCellsFromTheEdgeAreLeftOutOfTheChangeTest() {
+    let side = Signature.thumbnailSide
+    var edge = [Float](repeating: 0.01, count: side * side)
+    for y in 0..<4 { for x in 0..<4 { edge[y * side + x] = 1 } }        // a corner clump
+    var inside = [Float](repeating: 0.01, count: side * side)
+    for k in 0..<16 { inside[(2 + (k / 4) * 3) * side + 2 + (k % 4) * 3] = 1 }   // scattered, clear of the edge
+    XCTAssertEqual(meanLeavingOutEdgeIntrusions(edge), 0.01, accuracy: 1e-6)
+    XCTAssertEqual(meanLeavingOutEdgeIntrusions(inside), (16 + 0.01 * 240) / 256, accuracy: 1e-6)
+  }
+
   /// A colour frame of the street (4:2:0): grey paving, with a smooth blue holdall at
   /// 50..<78 × 50..<74 while `bag` (flat gray level 45: no texture to tell shade by);
   /// `shadow` darkens x < 64 to that factor, gray level and colour alike (a leg's shadow,
