@@ -359,12 +359,21 @@ public struct RegionChangeDetector {
   }
 
   /// How much the part of the region that changed stands out, in each of the two looks,
-  /// from the part around it that did not (gray levels: the step in mean plus the step in
-  /// spread between the changed cells and their unchanged neighbours). The look with the
-  /// object shows a step; the empty scene continues across. nil when too few cells
-  /// stayed unchanged to compare with (a box drawn tight around the object: the border
-  /// contrast decides then).
-  static func standOut(old: RegionModel, new: RegionModel) -> (old: Double, new: Double)? {
+  /// from the part around it that did not; the look with the object shows a step, the
+  /// empty scene continues across. Two measures, both in gray levels:
+  /// - `outline` (with a fine picture of the region, `FineGrid`; else nil): edge by edge,
+  ///   across each edge between a changed cell and an unchanged one, the fine pixels on its
+  ///   two sides, less what the same look shows across edges between two unchanged cells (its
+  ///   texture and grain, taken off in quadrature: `FineGrid.outlineStep`). Pair by pair at
+  ///   the object's outline: a bicycle left against a wall has the wall's dark foot above
+  ///   its tyres and bright pavement below them.
+  /// - `pooled`: the step in mean plus the step in spread between the changed cells and
+  ///   their unchanged neighbours, pooled. Stronger where the object fills its cells; fooled
+  ///   where the neighbours are of two kinds — their pooled mean can match dark tyres better
+  ///   than the bright pavement the tyres hide.
+  /// nil when too few cells stayed unchanged to compare with (a box drawn tight around the
+  /// object: the border contrast decides then).
+  static func standOut(old: RegionModel, new: RegionModel, grid: FineGrid?) -> (outline: (old: Double, new: Double)?, pooled: (old: Double, new: Double))? {
     let n = RegionModel.cells, side = Signature.thumbnailSide
     // The two looks in gray levels, the old under the new one's light (the median ratio of
     // their cells): a gain between them (dusk, auto-exposure) takes more gray levels from
@@ -387,6 +396,11 @@ public struct RegionChangeDetector {
       } }
     }
     guard neighbour.filter({ $0 }).count >= n / 16 else { return nil }
+    var outline: (Double, Double)?
+    if let g = grid, old.fineSum.count == g.count, new.fineSum.count == g.count {
+      outline = (g.outlineStep(changed: changed) { gain * Double(old.fine($0)) },
+                 g.outlineStep(changed: changed) { Double(new.fine($0)) })
+    }
     func step(_ look: [Double]) -> Double {
       var a = (0.0, 0.0, 0), b = (0.0, 0.0, 0)
       for k in 0..<n {
@@ -397,7 +411,7 @@ public struct RegionChangeDetector {
       let (sa, sb) = ((max(0, a.1 / Double(a.2) - ma * ma)).squareRoot(), (max(0, b.1 / Double(b.2) - mb * mb)).squareRoot())
       return abs(ma - mb) + abs(sa - sb)
     }
-    return (step(before), step(after))
+    return (outline, (step(before), step(after)))
   }
 
   /// The first frame that shows the new state: from the candidate's first frame, back over
@@ -438,7 +452,11 @@ public struct RegionChangeDetector {
     let at = placeChange(c, new: new)
     // Which state is the empty scene? The one that blends with its surroundings: at the
     // region's border (a box drawn tight around the object), else, where both looks
-    // continue across the border (a box drawn with a margin), around the changed part.
+    // continue across the border (a box drawn with a margin), around the changed part:
+    // first at its outline, pair by pair, then pooled (`standOut`). The old state as it
+    // was learned, over many frames: the last frame that matched it can already hold
+    // someone arriving at the region's edge (the change test leaves out what reaches in
+    // from the edge), and one frame's grain is not taken off as a model's is.
     func decided(_ a: Double, _ b: Double) -> EventKind? {
       if a > b * 1.5 && a - b > 3 { return .disappeared }
       if b > a * 1.5 && b - a > 3 { return .appeared }
@@ -446,9 +464,11 @@ public struct RegionChangeDetector {
     }
     var (old, now) = (c.lastSeen.contrast, new.contrast)
     var kind = decided(old, now)
-    if kind == nil, let inside = Self.standOut(old: c.lastSeen, new: new) {
-      (old, now) = inside
-      kind = decided(old, now)
+    if kind == nil, let inside = Self.standOut(old: c.old, new: new, grid: fineGrid) {
+      for (a, b) in [inside.outline, inside.pooled].compactMap({ $0 }) where kind == nil {
+        (old, now) = (a, b)
+        kind = decided(a, b)
+      }
     }
     // The "before" picture is the last frame that still showed the old state: the frame
     // just before the change, or, when something hid the region meanwhile, the last frame

@@ -294,6 +294,37 @@ struct FineGrid {
     return (ab / (aa * bb).squareRoot(), count)
   }
 
+  /// The step a look shows at the outline of the `changed` cells (one flag per thumbnail
+  /// cell; `look` gives a fine pixel's gray level): the mean absolute difference between the
+  /// fine pixels facing each other across every edge between a changed and an unchanged
+  /// cell, less (in quadrature) the same across edges between two unchanged cells — what the
+  /// look's own texture and grain give any edge. 0 when the outline steps no more than that,
+  /// or when there is no edge of either kind.
+  func outlineStep(changed: [Bool], look: (Int) -> Double) -> Double {
+    let side = Signature.thumbnailSide
+    var outline = (0.0, 0), plain = (0.0, 0)
+    for cy in 0..<side { for cx in 0..<side {
+      let k = cy * side + cx
+      for (dx, dy) in [(1, 0), (0, 1)] where cx + dx < side && cy + dy < side {
+        let other = (cy + dy) * side + cx + dx
+        guard changed[k] != changed[other] || !changed[k] else { continue }
+        // The fine pixels along the shared edge: the last column (row) of this cell and
+        // the first of the next.
+        var sum = 0.0
+        let along = dx == 1 ? perCellY : perCellX
+        for i in 0..<along {
+          let (x, y) = dx == 1 ? ((cx + 1) * perCellX - 1, cy * perCellY + i) : (cx * perCellX + i, (cy + 1) * perCellY - 1)
+          sum += abs(look(y * width + x) - look((y + dy) * width + x + dx))
+        }
+        let step = sum / Double(along)
+        if changed[k] != changed[other] { outline = (outline.0 + step, outline.1 + 1) } else { plain = (plain.0 + step, plain.1 + 1) }
+      }
+    } }
+    guard outline.1 > 0, plain.1 > 0 else { return 0 }
+    let (o, t) = (outline.0 / Double(outline.1), plain.0 / Double(plain.1))
+    return max(0, o * o - t * t).squareRoot()
+  }
+
   /// The fine pixels of cell k.
   func pixels(ofCell k: Int) -> [Int] {
     let side = Signature.thumbnailSide, cx = k % side, cy = k / side

@@ -189,6 +189,50 @@ final class RegionChangeDetectorTests: XCTestCase {
     XCTAssertEqual(meanLeavingOutEdgeIntrusions(inside), (16 + 0.01 * 240) / 256, accuracy: 1e-6)
   }
 
+  /// A 160×128 scene with a wall's dark foot (y < 64) over bright paving, and, while
+  /// `bicycle`, two black tyres (rings of radius 15, 6 pixels thick, with a pale rim inside)
+  /// standing on the paving at the wall's foot, joined by a thin dark frame, with their
+  /// shadow on the paving below and around them (x 50..<122, down to y 90).
+  func wallFoot(_ n: Int, bicycle: Bool) -> GrayImage {
+    var image = GrayImage(width: 160, height: 128)
+    var grain = Grain(state: 0x51AB_0C3D_0000_0001 &+ UInt64(n) &* 0x1000_0001)
+    for y in 0..<128 {
+      for x in 0..<160 {
+        var v = y < 64 ? 62 + 10 * sin(Double(x) * 0.7 + Double(y) * 0.3) : 165 + ((x % 12 == 0 || y % 10 == 0) ? -30 : 0)
+        if bicycle {
+          if y >= 64 && y < 90 && (50..<122).contains(x) { v *= 0.55 }
+          for cx in [62.0, 106.0] {
+            let r = ((Double(x) - cx) * (Double(x) - cx) + (Double(y) - 72) * (Double(y) - 72)).squareRoot()
+            if (9..<15).contains(r) { v = 28 } else if (8..<9).contains(r) { v = 150 }
+          }
+          if (62..<107).contains(x) && abs(Double(y) - 60 - Double(x - 62) * 0.25) < 1.5 { v = 30 }
+        }
+        image[x, y] = UInt8(max(0, min(255, (v + 3 * grain.gaussian()).rounded())))
+      }
+    }
+    return image
+  }
+
+  /// A bicycle left against a wall, in a box drawn with a margin (the region's border runs
+  /// over the wall and the paving in both looks): appeared, and taken away: disappeared.
+  /// The tyres and their shadow are dark, as dark as the wall's foot above them, so the
+  /// changed cells' mean matches their unchanged neighbours' pooled mean better with the
+  /// bicycle than with the bright paving it hides (pooled: 72 empty, 46 with the bicycle,
+  /// the wrong way round); edge by edge across their outline it is the right way (3 and 17).
+  func testABicycleAgainstAWallIsToldByTheStepAtItsOutline() throws {
+    let region = try RegionSpec(parsing: "40,24,92,60").resolve(frameWidth: 160, frameHeight: 128)
+    func watch(_ bicycle: (Int) -> Bool) -> [RegionChange] {
+      var detector = RegionChangeDetector(region: region, threshold: 0.2, hold: 2, paths: ["wall"])
+      for n in 0..<200 { wallFoot(n, bicycle: bicycle(n)).withView { _ = detector.process($0, at: position(n)) } }
+      return detector.finish()
+    }
+    let left = watch { $0 >= 80 }, taken = watch { $0 < 80 }
+    XCTAssertEqual(left.map(\.after.frame), [80], "\(left.map { "\($0.kind) #\($0.after.frame)" })")
+    XCTAssertEqual(left.first?.kind, .appeared, "\(left.map { "\($0.contrastBefore) \($0.contrastAfter)" })")
+    XCTAssertEqual(taken.map(\.after.frame), [80], "\(taken.map { "\($0.kind) #\($0.after.frame)" })")
+    XCTAssertEqual(taken.first?.kind, .disappeared, "\(taken.map { "\($0.contrastBefore) \($0.contrastAfter)" })")
+  }
+
   /// A colour frame of the street (4:2:0): grey paving, with a smooth blue holdall at
   /// 50..<78 × 50..<74 while `bag` (flat gray level 45: no texture to tell shade by);
   /// `shadow` darkens x < 64 to that factor, gray level and colour alike (a leg's shadow,
