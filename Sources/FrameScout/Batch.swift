@@ -358,11 +358,15 @@ public final class BatchRunner: @unchecked Sendable {
       for w in r.input["warnings"]?.arrayValue ?? [] { warnings.append((path, w.stringValue ?? "")) }
     }
     let failed = sorted.filter(\.failed).count
+    var extra: [(String, JSONValue)] = [("summary", .object([("files", .int(sorted.count)), ("done", .int(sorted.count - failed)), ("failed", .int(failed)),
+                                                              ("events", .int(sorted.reduce(0) { $0 + $1.events.count }))]))]
+    if let timeline = CameraTimeline.json(inputs: sorted.map(\.input)) {
+      extra.append(("timeline", timeline.timeline))
+      warnings += timeline.warnings
+    }
     let doc = Envelope.make(
       toolVersion: FrameScoutVersion.string, libraries: FFmpegLibraries.versions, command: "batch", parameters: parameters,
-      inputs: sorted.map(\.input), events: sorted.flatMap(\.events), warnings: warnings,
-      extra: [("summary", .object([("files", .int(sorted.count)), ("done", .int(sorted.count - failed)), ("failed", .int(failed)),
-                                   ("events", .int(sorted.reduce(0) { $0 + $1.events.count }))]))])
+      inputs: sorted.map(\.input), events: sorted.flatMap(\.events), warnings: warnings, extra: extra)
     guard case .object(var fields) = doc else { return doc }
     fields.insert(("command_line", .string(commandLine)), at: 3)
     return .object(fields)

@@ -125,7 +125,7 @@ public struct InputRecord: Sendable {
     ]
     if let frames { fields.append(("frames", .int(frames))) }
     if let timelineOffset { fields.append(("timeline_offset", .double(JSONValue.rounded(timelineOffset, 6)))) }
-    fields.append(("clock", WallTimes.json(wallClock)))
+    fields.append(("clock", WallTimes.json(wallClock, duration: duration)))
     return .object(fields)
   }
 }

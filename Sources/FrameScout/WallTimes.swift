@@ -44,12 +44,17 @@ struct WallTimes {
   }
 
   /// An input's `clock` object: `{"source": "none"}`, or the source used, the wall time of
-  /// the first frame (DVR and corrected), the correction, how it was read, and every reading.
-  static func json(_ clock: FileClock?) -> JSONValue {
+  /// the first frame (DVR and corrected) and, when the file's `duration` is known, of the end
+  /// of its last frame, the correction, how it was read, and every reading.
+  static func json(_ clock: FileClock?, duration: Double? = nil) -> JSONValue {
     guard let clock, let used = clock.used else { return .object([("source", "none")]) }
     let first = clock.wall(atSeconds: 0)!
     var fields: [(String, JSONValue)] = [("source", .string(used.source.rawValue)), ("start", .string(first.corrected.iso))]
     if !clock.correction.isIdentity { fields.append(("dvr_start", .string(first.dvr.iso))) }
+    if let duration, duration > 0, let last = clock.wall(atSeconds: duration) {
+      fields.append(("end", .string(last.corrected.iso)))
+      if !clock.correction.isIdentity { fields.append(("dvr_end", .string(last.dvr.iso))) }
+    }
     fields += [("offset", .double(JSONValue.rounded(clock.correction.offset, 3))),
                ("drift", .double(JSONValue.rounded(clock.correction.drift, 6))), ("how", .string(used.how)),
                ("readings", .array(clock.readings.map { r in

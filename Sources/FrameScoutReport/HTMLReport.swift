@@ -42,6 +42,10 @@ public enum HTMLReport {
       h += "</table></details>\n"
     }
 
+    if let cameras = report["timeline"]?["cameras"]?.arrayValue, !cameras.isEmpty {
+      h += lanes(cameras, inputs: files, events: events, unplaced: report["timeline"]?["unplaced"]?.arrayValue ?? [])
+    }
+
     h += "<h2>Inputs</h2>\n<table><tr><th>File</th><th>Status</th><th>SHA-256</th><th>Bytes</th><th>Video</th><th>Duration</th><th>Events</th></tr>\n"
     for f in files {
       let path = f["path"]?.stringValue ?? ""
@@ -104,6 +108,76 @@ public enum HTMLReport {
       s += "<text x=\"\(fmt(min(width - 40, width * Double(k) / 4)))\" y=\"\(Int(height) + 12)\" font-size=\"10\">\(String(format: "%.0f s", t))</text>"
     }
     return s + "</svg>\n"
+  }
+
+  /// The cameras on one wall-clock axis (the report's `timeline`): a lane per camera with
+  /// its files, the gaps between them (red), overlaps (orange) and its events, then every
+  /// gap and overlap as a table row with its wall times.
+  static func lanes(_ cameras: [JSONValue], inputs: [JSONValue], events: [JSONValue], unplaced: [JSONValue]) -> String {
+    func wall(_ v: JSONValue?) -> WallTime? { v?.stringValue.flatMap(WallTime.init(parsing:)) }
+    let starts = cameras.compactMap { wall($0["start"]) }, ends = cameras.compactMap { wall($0["end"]) }
+    // Times that cannot be compared (one states its zone, the other not) are placed by the
+    // clock face they show.
+    func seconds(_ t: WallTime, since s: WallTime) -> Double { t.seconds(since: s) ?? Double(t.milliseconds - s.milliseconds) / 1000 }
+    guard let t0 = starts.min(), let t1 = ends.max(), case let span = seconds(t1, since: t0), span > 0 else { return "" }
+    let label = 180.0, width = 760.0, laneHeight = 30.0
+    func x(_ t: WallTime?) -> Double? {
+      guard let t else { return nil }
+      return label + max(0, min(width, seconds(t, since: t0) / span * width))
+    }
+    func box(_ cls: String, _ a: WallTime?, _ b: WallTime?, _ y: Double, _ title: String, _ fill: String) -> String {
+      guard let x0 = x(a), let x1 = x(b) else { return "" }
+      return "<rect class=\"\(cls)\" x=\"\(fmt(x0))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(max(2, x1 - x0)))\" height=\"\(fmt(laneHeight - 10))\" "
+        + "fill=\"\(fill)\" fill-opacity=\"0.85\" stroke=\"#fff\" stroke-width=\"1\"><title>\(escape(title))</title></rect>"
+    }
+    let height = Double(cameras.count) * laneHeight + 20
+    var h = "<h2>Timeline of the cameras</h2>\n<p>Wall-clock time of day (each file's clock as its input shows: source and correction). "
+    h += "Gaps: footage missing between one file's end and the next one's start; overlaps: two files covering the same time.</p>\n"
+    h += "<svg class=\"lanes\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(label + width + 10))\" height=\"\(Int(height))\" role=\"img\">"
+    var rows = ""
+    for (i, c) in cameras.enumerated() {
+      let y = Double(i) * laneHeight
+      let name = (c["camera"]?.stringValue ?? "") + (c["channel"]?.stringValue.map { " ch\($0)" } ?? "")
+      let files = Set((c["files"]?.arrayValue ?? []).compactMap(\.stringValue))
+      h += "<g class=\"lane\" data-camera=\"\(escape(name))\"><text x=\"0\" y=\"\(fmt(y + 19))\" font-size=\"12\">\(escape(name))</text>"
+      // Files first, then gaps and overlaps over them, then events on top.
+      for f in inputs where files.contains(f["path"]?.stringValue ?? "") {
+        let t = "\(f["path"]?.stringValue ?? ""): \(f["clock"]?["start"]?.stringValue ?? "") to \(f["clock"]?["end"]?.stringValue ?? "")"
+        h += box("file", wall(f["clock"]?["start"]), wall(f["clock"]?["end"]), y, t, "#aab7d4")
+      }
+      for g in c["gaps"]?.arrayValue ?? [] {
+        let t = "gap \(g["seconds"]?.doubleValue.map { String(format: "%.3f s", $0) } ?? ""): \(g["from"]?.stringValue ?? "") to \(g["to"]?.stringValue ?? "")"
+        h += box("gap", wall(g["from"]), wall(g["to"]), y, t, "#c0392b")
+        rows += "<tr><td>\(escape(name))</td><td>gap</td><td>\(escape(g["from"]?.stringValue ?? ""))</td><td>\(escape(g["to"]?.stringValue ?? ""))</td>"
+          + "<td>\(g["seconds"]?.doubleValue.map { String(format: "%.3f", $0) } ?? "")</td><td class=\"mono\">\(escape(g["after"]?.stringValue ?? "")) → \(escape(g["before"]?.stringValue ?? ""))</td></tr>\n"
+      }
+      for o in c["overlaps"]?.arrayValue ?? [] {
+        let t = "overlap \(o["seconds"]?.doubleValue.map { String(format: "%.3f s", $0) } ?? ""): \(o["from"]?.stringValue ?? "") to \(o["to"]?.stringValue ?? "")"
+        h += box("overlap", wall(o["from"]), wall(o["to"]), y, t, "#e67e22")
+        rows += "<tr><td>\(escape(name))</td><td>overlap</td><td>\(escape(o["from"]?.stringValue ?? ""))</td><td>\(escape(o["to"]?.stringValue ?? ""))</td>"
+          + "<td>\(o["seconds"]?.doubleValue.map { String(format: "%.3f", $0) } ?? "")</td><td class=\"mono\">\(escape(o["after"]?.stringValue ?? "")) / \(escape(o["before"]?.stringValue ?? ""))</td></tr>\n"
+      }
+      for e in events where files.contains(e["file"]?.stringValue ?? "") {
+        let t = "\(e["kind"]?.stringValue ?? "") \(e["start"]?["wall"]?.stringValue ?? "") \(e["file"]?.stringValue ?? "")"
+        h += box("event", wall(e["start"]?["wall"]), wall(e["end"]?["wall"]), y, t, "#2c3e50")
+      }
+      h += "</g>"
+    }
+    for k in 0...4 {
+      let t = t0.adding(seconds: span * Double(k) / 4)
+      let anchor = k == 0 ? "start" : k == 4 ? "end" : "middle"
+      h += "<text x=\"\(fmt(label + width * Double(k) / 4))\" y=\"\(fmt(height - 4))\" font-size=\"10\" text-anchor=\"\(anchor)\">\(escape(t.description))</text>"
+    }
+    h += "</svg>\n"
+    if !rows.isEmpty {
+      h += "<table class=\"spans\"><tr><th>Camera</th><th>What</th><th>From</th><th>To</th><th>Seconds</th><th>Files</th></tr>\n\(rows)</table>\n"
+    } else {
+      h += "<p>No gaps and no overlaps.</p>\n"
+    }
+    if !unplaced.isEmpty {
+      h += "<p>Not on the timeline (no time source): \(unplaced.compactMap(\.stringValue).map(escape).joined(separator: ", "))</p>\n"
+    }
+    return h
   }
 
   static func point(_ p: JSONValue?) -> String {

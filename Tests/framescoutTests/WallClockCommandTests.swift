@@ -153,6 +153,61 @@ final class WallClockCommandTests: XCTestCase {
     XCTAssertTrue(csv.dropFirst().allSatisfy { $0.contains("2026-11-20T0") }, "\(csv)")
   }
 
+  /// One camera's three files (named out of their order, 20 s of footage missing between
+  /// the second and the third) and another camera's two consecutive Hikvision exports: the
+  /// report's timeline orders each camera's files by time and shows the one gap with its
+  /// wall times (to the frame); report.html draws a lane per camera (headless Chromium).
+  func testBatchTimelineOrdersACamerasFilesAndShowsTheGap() throws {
+    let dir = try cli.tempDir()
+    let evidence = dir.appendingPathComponent("evidence")
+    for (name, start) in [("c.mp4", "07:00:00"), ("a.mp4", "07:00:15"), ("b.mp4", "07:00:50")] {   // passerby: 15 s
+      _ = try copy("passerby.mp4", to: "evidence/camA/\(name)", in: dir, metadata: ["creation_time=2026-11-20T\(start).000000Z"])
+    }
+    for name in ["ch02_20261120070016000_20261120070032000.mp4", "ch02_20261120070000000_20261120070016000.mp4"] {   // 16 s
+      _ = try copy("parcel_taken.mp4", to: "evidence/camB/\(name)", in: dir)
+    }
+    let out = dir.appendingPathComponent("out")
+    let r = try cli.framescout(["batch", evidence.path, "--out", out.path, "--scan", "--quiet"])
+    XCTAssertEqual(r.status, 0, r.err)
+    let report = try Data(contentsOf: out.appendingPathComponent("report.json"))
+    let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: report) as? [String: Any])
+    let cameras = try XCTUnwrap((doc["timeline"] as? [String: Any])?["cameras"] as? [[String: Any]])
+    XCTAssertEqual(cameras.count, 2, "\(cameras)")
+    let a = try XCTUnwrap(cameras.first { ($0["camera"] as? String)?.hasSuffix("camA") == true })
+    XCTAssertEqual((a["files"] as? [String])?.map { URL(fileURLWithPath: $0).lastPathComponent }, ["c.mp4", "a.mp4", "b.mp4"])
+    let gaps = try XCTUnwrap(a["gaps"] as? [[String: Any]])
+    XCTAssertEqual(gaps.count, 1, "\(gaps)")
+    XCTAssertEqual(gaps.first?["from"] as? String, "2026-11-20T07:00:30.000Z")
+    XCTAssertEqual(gaps.first?["to"] as? String, "2026-11-20T07:00:50.000Z")
+    XCTAssertEqual(try XCTUnwrap(gaps.first?["seconds"] as? Double), 20, accuracy: 0.04)
+    XCTAssertEqual((a["overlaps"] as? [Any])?.count, 0)
+    let b = try XCTUnwrap(cameras.first { ($0["camera"] as? String)?.hasSuffix("camB") == true })
+    XCTAssertEqual(b["channel"] as? String, "02")
+    XCTAssertEqual((b["files"] as? [String])?.map { String(URL(fileURLWithPath: $0).lastPathComponent.prefix(22)) },
+                   ["ch02_20261120070000000", "ch02_20261120070016000"])
+    XCTAssertEqual((b["gaps"] as? [Any])?.count, 0, "consecutive exports: no gap")
+    // Re-run (resumed from the state records): the same bytes.
+    XCTAssertEqual(try cli.framescout(["batch", evidence.path, "--out", out.path, "--scan", "--quiet"]).status, 0)
+    XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("report.json")), report)
+
+    guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first(where: {
+      FileManager.default.isExecutableFile(atPath: $0) }) else { throw XCTSkip("no Chromium (tools/setup --test installs it)") }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: chromium)
+    p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + (try cli.tempDir().path),
+                   "--dump-dom", "file://" + out.path + "/report.html"]
+    let o = Pipe()
+    p.standardOutput = o
+    p.standardError = Pipe()
+    try p.run()
+    let dom = String(decoding: o.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    XCTAssertEqual(dom.components(separatedBy: "<g class=\"lane\"").count - 1, 2, "a lane per camera")
+    XCTAssertEqual(dom.components(separatedBy: "<rect class=\"gap\"").count - 1, 1, "the gap drawn")
+    XCTAssertEqual(dom.components(separatedBy: "<rect class=\"file\"").count - 1, 5, "every file drawn")
+    XCTAssertTrue(dom.contains("2026-11-20T07:00:30.000Z"), "the gap's wall times in the table")
+  }
+
   func testTheUsersReadingAtAFrame() throws {
     let clip = try cli.video("passerby.mp4")     // 25 fps
     let doc = try json(["scan", clip, "--json", "--clock-at", "#50=2026-11-20 07:31:07"])
