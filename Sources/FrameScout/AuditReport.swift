@@ -17,9 +17,12 @@ public struct AuditReport: JobReport {
       let r = audit.result
       let count = r.findings.isEmpty ? "no findings" : "\(r.findings.count) finding\(r.findings.count == 1 ? "" : "s")"
       var out = "\(input.path): \(audit.stream.count) frames, \(count)" + (r.keyframeInterval.map { ", keyframe every \($0) frames" } ?? "") + "\n"
+      let legend = r.findings.isEmpty ? nil : input.wallClock.flatMap { WallTimes.legend([(input.path, $0)]) }
+      if let legend { out += "  " + legend + "; then file time\n" }
       for f in r.findings {
         let range = f.start.frame == f.end.frame ? "#\(f.start.frame)" : "#\(f.start.frame)-#\(f.end.frame)"
-        out += "  \(f.start.timecode)  \(range)  \(f.kind.rawValue)  confidence \(String(format: "%.2f", f.score))  \(f.message)\n"
+        let wall = legend == nil ? "" : WallTimes.text(input.wallClock, seconds: f.start.time)
+        out += "  \(wall)\(f.start.timecode)  \(range)  \(f.kind.rawValue)  confidence \(String(format: "%.2f", f.score))  \(f.message)\n"
       }
       return out
     }

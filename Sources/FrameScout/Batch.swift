@@ -73,7 +73,9 @@ public struct BatchSettings: EngineSettings {
     if let audit { fields.append(("audit", .object(audit.parameters))) }
     // Stated only when asked, so a report without it reads as before; part of the resume
     // digest then, so no record with other wall times is reused.
-    if clock != ClockRequest() {
+    var recorded = clock
+    recorded.display = nil     // text only: not a parameter of the report
+    if recorded != ClockRequest() {
       fields.append(("clock", .object([("source", .optional(clock.source?.rawValue)), ("offset", .double(clock.correction.offset)),
                                        ("drift", .double(clock.correction.drift))])))
     }

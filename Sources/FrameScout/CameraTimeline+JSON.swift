@@ -42,11 +42,14 @@ extension CameraTimeline {
 
 extension BatchRunner {
   /// The batch's camera timeline as lines for the terminal: each camera's span and files,
-  /// then every gap and overlap with its wall times (none without a wall clock).
-  public static func timelineLines(_ records: [FileRecord]) -> [String] {
+  /// then every gap and overlap with its wall times (none without a wall clock); zoned
+  /// times in `zone` (`--timezone`) when given.
+  public static func timelineLines(_ records: [FileRecord], zone: String? = nil) -> [String] {
     let inputs = records.map(\.input).sorted { ($0["path"]?.stringValue ?? "") < ($1["path"]?.stringValue ?? "") }
     guard let doc = CameraTimeline.json(inputs: inputs)?.timeline else { return [] }
-    func wall(_ v: JSONValue?) -> String { v?.stringValue.flatMap(WallTime.init(parsing:))?.description ?? "?" }
+    func wall(_ v: JSONValue?) -> String {
+      v?.stringValue.flatMap(WallTime.init(parsing:)).map { WallTimes.displayed($0, in: zone).description } ?? "?"
+    }
     var lines: [String] = []
     for c in doc["cameras"]?.arrayValue ?? [] {
       let name = (c["camera"]?.stringValue ?? "") + (c["channel"]?.stringValue.map { " channel \($0)" } ?? "")

@@ -43,9 +43,11 @@ public struct FindJob: Sendable {
     if recordsInputs { for e in timeline.entries { inputs.append(try InputRecord(e)) } }
     let facts = FindReport.Target(path: target, sha256: try FileDigest.sha256(path: target).hex,
                                   width: picture.width, height: picture.height)
-    return FindReport(target: facts, settings: settings, inputs: inputs, matches: result.matches,
-                      framesSampled: result.framesSampled, framesRefined: result.framesRefined, duration: result.duration,
-                      warnings: result.warnings.map { Warning(file: $0.file, message: $0.message) })
+    var report = FindReport(target: facts, settings: settings, inputs: inputs, matches: result.matches,
+                            framesSampled: result.framesSampled, framesRefined: result.framesRefined, duration: result.duration,
+                            warnings: result.warnings.map { Warning(file: $0.file, message: $0.message) })
+    report.wallClocks = timeline.entries.map { ($0.path, $0.wallClock) }
+    return report
   }
 
   /// A target picture must have some size and some detail to be matched.

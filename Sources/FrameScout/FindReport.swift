@@ -28,6 +28,8 @@ public struct FindReport: JobReport {
   /// Seconds of footage searched.
   public let duration: Double
   public var warnings: [Warning]
+  /// Each file's wall clock, for the text (read whether or not `inputs` are).
+  public var wallClocks: [(path: String, clock: FileClock)] = []
 
   /// The target's facts, then the settings' parameters.
   public var parameters: [(String, JSONValue)] {
@@ -44,8 +46,12 @@ public struct FindReport: JobReport {
   /// Each match on a line (its picture below it), then what the run cost (with `elapsed`).
   public func text(elapsed: Double?) -> String {
     var lines: [String] = matches.isEmpty ? ["target not found"] : []
+    let clocks = Dictionary(wallClocks.map { ($0.path, $0.clock) }, uniquingKeysWith: { a, _ in a })
+    let legend = matches.isEmpty ? nil : WallTimes.legend(wallClocks)
+    if let legend { lines.append(legend + "; then file time") }
     for m in matches {
-      lines.append("\(m.start.timecode) - \(m.end.timecode)  #\(m.start.frame)-#\(m.end.frame)  score \(String(format: "%.2f", m.score))  box \(m.box)  best #\(m.bestFrame)  \(m.file)")
+      let wall = legend == nil ? "" : WallTimes.text(clocks[m.file], seconds: m.start.time) + " - " + WallTimes.text(clocks[m.file], seconds: m.end.time) + " "
+      lines.append(wall + "\(m.start.timecode) - \(m.end.timecode)  #\(m.start.frame)-#\(m.end.frame)  score \(String(format: "%.2f", m.score))  box \(m.box)  best #\(m.bestFrame)  \(m.file)")
       if let p = m.thumbnail { lines.append("    best: \(p)") }
     }
     if let elapsed {

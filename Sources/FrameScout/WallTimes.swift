@@ -1,8 +1,9 @@
 import FrameScoutCore
+import Foundation
 
 /// The wall times of a report: each input's `FileClock` by path, applied to the time points
 /// of the events (`stamp`) and written as each input's `clock` object (`json`).
-struct WallTimes {
+public struct WallTimes {
   let clocks: [String: FileClock]
   let warnings: [Warning]
 
@@ -65,10 +66,35 @@ struct WallTimes {
   }
 
   /// A point of a file as text reports show it: the corrected wall time,
-  /// `2026-11-20 07:31:14.320`, padded to a column (`-` for a file without a source).
+  /// `2026-11-20 07:31:14.320`, in the `--timezone` when its source states a zone, padded to
+  /// a column (`-` for a file without a source).
   static func text(_ clock: FileClock?, seconds: Double) -> String {
-    let t = clock?.wall(atSeconds: seconds).map { $0.corrected.description } ?? "-"
-    return t.padding(toLength: 26, withPad: " ", startingAt: 0)
+    let t = clock?.wall(atSeconds: seconds).map { displayed($0.corrected, in: clock?.display).description } ?? "-"
+    return t.count < 26 ? t.padding(toLength: 26, withPad: " ", startingAt: 0) : t + " "
+  }
+
+  /// Minutes east of UTC of a `--timezone` at the UTC instant `utcMilliseconds`: `UTC`/`Z`,
+  /// `±hh`, `±hhmm`, `±hh:mm`, or a tz database name (`Europe/London`: its offset at that
+  /// instant, summer time included); nil when the text is none of these.
+  public static func zoneMinutes(_ zone: String, atUTCMilliseconds ms: Int64 = 0) -> Int? {
+    if zone == "UTC" || zone == "Z" { return 0 }
+    if let sign = zone.first, sign == "+" || sign == "-" {
+      let digits = zone.dropFirst().filter { $0 != ":" }
+      guard [2, 4].contains(digits.count), digits.allSatisfy { $0.isASCII && $0.isNumber }, zone.dropFirst().count == digits.count + (zone.contains(":") ? 1 : 0),
+            let h = Int(digits.prefix(2)), let m = Int(digits.dropFirst(2).isEmpty ? "0" : String(digits.dropFirst(2))),
+            h <= 14, m < 60 else { return nil }
+      return (sign == "-" ? -1 : 1) * (h * 60 + m)
+    }
+    guard zone.contains("/"), let tz = TimeZone(identifier: zone) else { return nil }
+    return tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(ms) / 1000)) / 60
+  }
+
+  /// `t` in `zone` when both are given and `t` states its zone; else `t` as read.
+  static func displayed(_ t: WallTime, in zone: String?) -> WallTime {
+    guard let zone, let z = t.zoneMinutes else { return t }
+    let utc = t.milliseconds - Int64(z) * 60_000
+    guard let minutes = zoneMinutes(zone, atUTCMilliseconds: utc) else { return t }
+    return t.converted(toZone: minutes) ?? t
   }
 
   /// The line that says where the wall times of a text report come from, one clause a file
@@ -81,6 +107,8 @@ struct WallTimes {
         + (k.drift == 0 ? "" : " and drift \(SettingCheck.plain(k.drift)) s/day")
       return "\(c.path): \(used.source.rawValue) (\(used.how))\(fix)"
     }
-    return parts.isEmpty ? nil : "wall: time of day, " + parts.joined(separator: "; ")
+    guard !parts.isEmpty else { return nil }
+    let zone = clocks.lazy.compactMap(\.clock.display).first.map { "; zoned times shown in \($0) (--timezone), others as read" } ?? ""
+    return "wall: time of day, " + parts.joined(separator: "; ") + zone
   }
 }

@@ -109,6 +109,9 @@ public struct ClockRequest: Sendable, Hashable {
   /// `--clock-at`.
   public var at: ClockAt?
   public var correction = ClockCorrection()
+  /// `--timezone`: the zone text shows zoned times in (`UTC`, `+01:00`, `Europe/London`);
+  /// nil: as their source states them. JSON keeps each time as read.
+  public var display: String?
   public init() {}
 }
 
@@ -119,6 +122,8 @@ public struct FileClock: Sendable, Equatable {
   public var readings: [ClockReading]
   public var correction: ClockCorrection
   public var warnings: [String]
+  /// The zone text shows zoned times in (`ClockRequest.display`).
+  public var display: String?
 
   /// The DVR's wall time of a point `seconds` into the file, and the corrected time (equal
   /// to it when no correction applies); nil without a source.
@@ -169,7 +174,7 @@ public struct FileClock: Sendable, Equatable {
       warnings.append("no wall-clock source for this file: --clock-offset/--clock-drift not applied")
     }
     return FileClock(used: used, readings: readings, correction: used == nil ? ClockCorrection() : request.correction,
-                     warnings: warnings)
+                     warnings: warnings, display: request.display)
   }
 
   /// One warning per other reading more than a second from the one used.

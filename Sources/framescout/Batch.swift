@@ -117,7 +117,7 @@ struct Batch: ParsableCommand {
     let failed = records.filter(\.failed)
     let events = records.reduce(0) { $0 + $1.events.count }
     print("\(records.count) files, \(records.count - failed.count) done, \(failed.count) failed, \(events) events; report: \((out as NSString).appendingPathComponent("report.html"))")
-    for line in BatchRunner.timelineLines(records) { print(line) }
+    for line in BatchRunner.timelineLines(records, zone: settings.clock.display) { print(line) }
     for f in failed { printError(f.input["error"]?.stringValue ?? (f.input["path"]?.stringValue ?? "?") + ": failed") }
     if !failed.isEmpty { throw FailedInputs(code: Exit.partial) }
   }

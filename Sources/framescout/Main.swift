@@ -125,8 +125,20 @@ struct ClockOptions: ParsableArguments {
   @Option(name: .customLong("clock-drift"), help: "The DVR clock's drift in seconds per day, from each file's first frame (+2: it gains 2 s a day).")
   var clockDrift: Double?
 
+  @Option(help: "Show zoned wall times in this zone in text output: UTC, +01:00, -0530, Europe/London (JSON keeps each time as read; times without a zone are shown as read).")
+  var timezone: String?
+
   /// The options as a request; a usage error for any that does not parse.
-  func request() throws -> ClockRequest { try clockCorrection(source: clock, offset: clockOffset, drift: clockDrift) }
+  func request() throws -> ClockRequest {
+    var r = try clockCorrection(source: clock, offset: clockOffset, drift: clockDrift)
+    if let timezone {
+      guard WallTimes.zoneMinutes(timezone) != nil else {
+        throw ValidationError("--timezone '\(timezone)' is not a zone (UTC, +01:00, -0530, or a tz name such as Europe/London)")
+      }
+      r.display = timezone
+    }
+    return r
+  }
 }
 
 func clockCorrection(source: String?, offset: String?, drift: Double?) throws -> ClockRequest {

@@ -239,5 +239,38 @@ final class WallClockCommandTests: XCTestCase {
       XCTAssertEqual(r.status, 1, "\(args): \(r.err)")
       XCTAssertTrue(r.err.contains("--clock"), "\(args): \(r.err)")
     }
+    for zone in ["Mars/Olympus", "+5", "+25:00", "01:00", "CET+1"] {
+      let r = try cli.framescout(["scan", clip, "--timezone", zone])
+      XCTAssertEqual(r.status, 1, "\(zone): \(r.err)")
+      XCTAssertTrue(r.err.contains("--timezone '\(zone)'"), "\(zone): \(r.err)")
+    }
+  }
+
+  /// `--timezone` shows zoned times in that zone in text (a fixed offset, or a tz name with
+  /// its summer time), leaves zoneless times as read, and leaves JSON as read; find and
+  /// audit text show the wall time first, with the legend line.
+  func testTimezoneAndWallTimeInFindAndAuditText() throws {
+    let dir = try cli.tempDir()
+    let summer = try copy("passerby_cut.mp4", to: "summer.mp4", in: dir, metadata: ["creation_time=2026-07-01T07:00:00.000000Z"])
+    let audit = try cli.framescout(["audit", summer, "--timezone", "Europe/London"])
+    XCTAssertEqual(audit.status, 0, audit.err)
+    XCTAssertTrue(audit.out.contains("zoned times shown in Europe/London"), audit.out)
+    XCTAssertTrue(audit.out.contains("2026-07-01 08:00:06.000+01:00 00:00:06.000  #150  discontinuity"), audit.out)
+    let utc = try cli.framescout(["audit", summer])
+    XCTAssertTrue(utc.out.contains("2026-07-01 07:00:06.000Z"), utc.out)
+    let scan = try cli.framescout(["scan", summer, "--timezone=-05:30"])
+    XCTAssertTrue(scan.out.contains("2026-07-01 01:30:04.800-05:30"), scan.out)
+    let json = try self.json(["scan", summer, "--json", "--timezone=-05:30"])
+    XCTAssertTrue(timePoints(json["events"] as Any).contains { $0["wall"] as? String == "2026-07-01T07:00:04.800Z" }, "JSON as read")
+    // A zoneless clock (a Hikvision name) is shown as read whatever the zone.
+    let hik = try copy("parcel_taken.mp4", to: "ch02_20261120080000000_20261120080016000.mp4", in: dir)
+    let frame = dir.appendingPathComponent("f.jpg").path, crop = dir.appendingPathComponent("crop.jpg").path
+    XCTAssertEqual(try cli.framescout(["frame", hik, "--at", "#100", "-o", frame]).status, 0)
+    let c = try runProcess(URL(fileURLWithPath: "/usr/bin/ffmpeg"), ["-v", "error", "-y", "-i", frame, "-vf", "crop=56:44:392:146", crop])
+    XCTAssertEqual(c.status, 0, c.err)
+    let find = try cli.framescout(["find", hik, "--target", crop, "--timezone", "UTC"])
+    XCTAssertEqual(find.status, 0, find.err)
+    XCTAssertTrue(find.out.contains("wall: time of day"), find.out)
+    XCTAssertTrue(find.out.split(separator: "\n").contains { $0.hasPrefix("2026-11-20 08:00:00.") }, "the first range starts at the file's start: \(find.out)")
   }
 }
