@@ -1,5 +1,6 @@
 import FrameScoutCore
 import FrameScoutMedia
+import FrameScoutSearch
 import Foundation
 
 /// Settings of `probe`: whether to read every packet, and how to open the inputs.
@@ -43,14 +44,18 @@ public struct ProbeReport: JobReport {
   public var settings: ProbeSettings
   public var results: [ProbeResult] = []
   public var failures: [MediaError] = []
-  public var warnings: [Warning] { [] }
+  /// The wall clocks' warnings (sources that disagree, an epoch creation_time).
+  public var warnings: [Warning] {
+    results.flatMap { r in r.wallClock(settings.open.clock).warnings.map { Warning(file: r.path, message: "clock: \($0)") } }
+  }
 
   public var json: JSONValue {
-    Self.document(parameters: settings.parameters, inputs: results.map(\.json), events: [], warnings: [])
+    Self.document(parameters: settings.parameters, inputs: results.map { $0.json(wallClock: $0.wallClock(settings.open.clock)) },
+                  events: [], warnings: warnings)
   }
 
   public func text(elapsed: Double? = nil) -> String {
-    results.map(\.text).joined(separator: "\n\n") + (results.isEmpty ? "" : "\n")
+    results.map { $0.text(wallClock: $0.wallClock(settings.open.clock)) }.joined(separator: "\n\n") + (results.isEmpty ? "" : "\n")
   }
 }
 
@@ -62,8 +67,16 @@ extension StreamClock {
 }
 
 extension ProbeResult {
-  /// The `inputs` entry of probe: every fact, and the clock the other commands use.
-  public var json: JSONValue {
+  /// The file's wall clock, as every other command resolves it (`request`: the `--clock…`
+  /// options).
+  public func wallClock(_ request: ClockRequest) -> FileClock {
+    FileClock.of(path: path, info: stream, duration: stream.duration, clock: clock, request: request)
+  }
+
+  /// The `inputs` entry of probe: every fact, the stream's `timing` (how frames are numbered
+  /// and timed, as the other commands read them), and the wall `clock` as every command's
+  /// inputs state it.
+  public func json(wallClock: FileClock) -> JSONValue {
     let s = stream, p = packets
     return .object([
       ("path", .string(path)), ("sha256", .string(sha256)), ("bytes", .int(bytes)),
@@ -88,14 +101,15 @@ extension ProbeResult {
       ("corrupt_packets", .int(p.corruptPackets)), ("read_errors", .int(p.readErrors)),
       ("creation_time", .optional(s.tags["creation_time"])), ("encoder", .optional(s.tags["encoder"])),
       ("tags", .object(s.tags.keys.sorted().map { ($0, JSONValue.string(s.tags[$0]!)) })),
-      ("clock", clock.json),
+      ("timing", clock.json),
+      ("clock", WallTimes.json(wallClock, duration: stream.duration)),
     ])
   }
 
   var intervalSource: String { counted ? "all packets" : "first \(packets.packets) packets" }
 
   /// The text of one file: a label and a value a line.
-  public var text: String {
+  public func text(wallClock: FileClock) -> String {
     let s = stream, p = packets
     var lines: [(String, String)] = []
     func add(_ k: String, _ v: String?) { if let v { lines.append((k, v)) } }
@@ -122,6 +136,11 @@ extension ProbeResult {
     if let g = p.keyframeInterval { add("keyframe every", "min \(g.min), median \(g.median), max \(g.max) frames (\(intervalSource))") }
     if p.corruptPackets + p.readErrors > 0 { add("damage", "\(p.corruptPackets) corrupt packets, \(p.readErrors) read errors") }
     add("creation time", s.tags["creation_time"])
+    if let used = wallClock.used, let first = wallClock.wall(atSeconds: 0) {
+      add("wall clock", "\(WallTimes.displayed(first.corrected, in: wallClock.display)) at the first frame (\(used.source.rawValue): \(used.how))")
+    } else {
+      add("wall clock", "none (no time source)")
+    }
     add("encoder", s.tags["encoder"])
     add("ffmpeg", FFmpegLibraries.versions.map { "\($0.name) \($0.version)" }.joined(separator: ", "))
     let width = lines.map(\.0.count).max() ?? 0
