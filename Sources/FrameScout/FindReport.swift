@@ -72,7 +72,7 @@ public struct FindReport: JobReport {
       let m = matches[k]
       let stem = URL(fileURLWithPath: m.file).deletingPathExtension().lastPathComponent
       let out = (dir as NSString).appendingPathComponent("\(stem)-\(m.bestFrame)-match.jpg")
-      let jpeg = try FindingPicture.jpeg(try pictures.grabber(m.file), frame: m.bestFrame,
+      let jpeg = try pictures.jpeg(try pictures.grabber(m.file), frame: m.bestFrame,
                                          boxes: [FindingPicture.Box(rect: m.box, colour: (40, 255, 40))], label: "MATCH")
       try AtomicFile.write(jpeg, to: out)
       matches[k].thumbnail = out

@@ -3,7 +3,8 @@ import FrameScoutMedia
 
 /// The picture of a finding (watch's before/after, find's best match): its exact frame
 /// re-decoded in colour, rectangles drawn (given in source pixels, scaled to the
-/// picture), the timecode, frame number and a label burned in, as JPEG.
+/// picture), the timecode, frame number and a label burned in, and, where the file has a
+/// wall clock, the time of day with its source on a second line, as JPEG.
 struct FindingPicture {
   struct Box {
     var rect: PixelRect
@@ -24,9 +25,20 @@ struct FindingPicture {
     return g
   }
 
-  /// Frame `n` of `grabber` with `boxes` drawn and "TIMECODE  #N  LABEL" on top.
-  static func jpeg(_ grabber: FrameGrabber, frame n: Int, boxes: [Box], label: String) throws -> [UInt8] {
-    try grabber.withFrame(n) { frame, _ in
+  /// The wall-clock line of a picture of `grabber`'s frame at `seconds` ("WALL 2026-11-20
+  /// 07:31:14.320Z CONTAINER"); nil without a source.
+  static func wallLabel(_ grabber: FrameGrabber, seconds: Double, request: ClockRequest) -> String? {
+    let clock = FileClock.of(path: grabber.path, info: grabber.info, duration: grabber.info.duration, clock: grabber.clock, request: request)
+    guard let used = clock.used, let w = clock.wall(atSeconds: seconds) else { return nil }
+    return "WALL \(WallTimes.displayed(w.corrected, in: clock.display)) \(used.source.rawValue)"
+      + (clock.correction.isIdentity ? "" : " CORRECTED")
+  }
+
+  /// Frame `n` of `grabber` with `boxes` drawn and "TIMECODE  #N  LABEL" on top (and the
+  /// wall-clock line under it when the file has a clock).
+  func jpeg(_ grabber: FrameGrabber, frame n: Int, boxes: [Box], label: String) throws -> [UInt8] {
+    let request = open.clock
+    return try grabber.withFrame(n) { frame, _ in
       var image = frame.rgb()
       let sx = Double(image.width) / Double(frame.luma.width), sy = Double(image.height) / Double(frame.luma.height)
       for b in boxes {
@@ -36,6 +48,9 @@ struct FindingPicture {
                          b.colour, thickness: b.thickness)
       }
       image.drawText("\(Timecode.format(frame.time))  #\(n)  \(label)", x: 6, y: 6, scale: 2)
+      if let wall = Self.wallLabel(grabber, seconds: frame.time, request: request) {
+        image.drawText(wall, x: 6, y: 10 + 2 * BitmapFont.lineHeight, scale: 2)
+      }
       return try JPEGEncoder.encode(image, quality: 90)
     }
   }

@@ -116,7 +116,8 @@ public struct SheetJob: Sendable {
     let numbers = try frameNumbers(grabber)
     var tiles: [(RGBImage, String)] = []
     let missing = try grabber.forEachFrame(numbers) { frame, n in
-      tiles.append((frame.rgb(width: settings.tileWidth), "\(Timecode.format(frame.time))  #\(n)"))
+      let wall = FindingPicture.wallLabel(grabber, seconds: frame.time, request: settings.open.clock)
+      tiles.append((frame.rgb(width: settings.tileWidth), "\(Timecode.format(frame.time))  #\(n)" + (wall.map { "\n" + $0 } ?? "")))
     }
     guard !tiles.isEmpty else { throw MediaError(file: file, kind: .outOfRange, reason: "no frame could be decoded") }
     try AtomicFile.write(try JPEGEncoder.encode(layout(tiles), quality: settings.quality), to: output)
@@ -147,7 +148,9 @@ public struct SheetJob: Sendable {
   /// The tiles in rows of `columns`, each with its label under it.
   func layout(_ tiles: [(RGBImage, String)]) -> RGBImage {
     let scale = settings.tileWidth >= 240 ? 2 : 1
-    let label = BitmapFont.lineHeight * scale + 8
+    // One line a label, two with a wall-clock line; a line too long for the tile is drawn smaller.
+    let lines = tiles.map { $0.1.split(separator: "\n").count }.max() ?? 1
+    let label = lines * (BitmapFont.lineHeight * scale + 4) + 4
     let first = tiles[0].0
     let cols = min(settings.columns, tiles.count), rows = (tiles.count + cols - 1) / cols
     let gap = 4, cellW = first.width, cellH = first.height + label
@@ -155,7 +158,10 @@ public struct SheetJob: Sendable {
     for (k, (tile, text)) in tiles.enumerated() {
       let x = gap + (k % cols) * (cellW + gap), y = gap + (k / cols) * (cellH + gap)
       sheet.paste(tile, x: x, y: y)
-      sheet.drawText(text, x: x + 4, y: y + tile.height + 4, scale: scale)
+      for (i, line) in text.split(separator: "\n").enumerated() {
+        let s = BitmapFont.width(of: String(line), scale: scale) <= tile.width - 8 ? scale : 1
+        sheet.drawText(String(line), x: x + 4, y: y + tile.height + 4 + i * (BitmapFont.lineHeight * scale + 4), scale: s)
+      }
     }
     return sheet
   }

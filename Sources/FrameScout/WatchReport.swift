@@ -82,7 +82,7 @@ public struct WatchReport: JobReport {
         let grabber = try pictures.grabber(files[pos.file])
         let out = (dir as NSString).appendingPathComponent(name(pos, role))
         let box = FindingPicture.Box(rect: region.bounds, colour: role == "before" ? (255, 200, 0) : (255, 40, 40))
-        guard let jpeg = try? FindingPicture.jpeg(grabber, frame: pos.frame, boxes: [box], label: role.uppercased()) else {
+        guard let jpeg = try? pictures.jpeg(grabber, frame: pos.frame, boxes: [box], label: role.uppercased()) else {
           warnings.append(Warning(file: files[pos.file], message: "\(role) picture: frame #\(pos.frame) could not be decoded again"))
           continue
         }

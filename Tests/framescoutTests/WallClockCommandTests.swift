@@ -208,6 +208,22 @@ final class WallClockCommandTests: XCTestCase {
     XCTAssertTrue(dom.contains("2026-11-20T07:00:30.000Z"), "the gap's wall times in the table")
   }
 
+  /// A contact sheet of a file with a wall clock labels every tile with its time of day on a
+  /// second line (so the sheet is taller); with `--clock none` it is the sheet as before.
+  func testSheetTilesCarryTheWallTime() throws {
+    let dir = try cli.tempDir()
+    let clip = try copy("passerby.mp4", to: "created.mp4", in: dir, metadata: ["creation_time=2026-11-20T07:31:05.000000Z"])
+    func height(_ args: [String]) throws -> Int {
+      let out = dir.appendingPathComponent("sheet.jpg").path
+      let r = try cli.framescout(["sheet", clip, "--count", "6", "--columns", "3", "-o", out] + args)
+      XCTAssertEqual(r.status, 0, r.err)
+      let p = try runProcess(URL(fileURLWithPath: "/usr/bin/ffprobe"), ["-v", "error", "-show_entries", "stream=height", "-of", "csv=p=0", out])
+      return try XCTUnwrap(Int(p.out.trimmingCharacters(in: .whitespacesAndNewlines)), p.err)
+    }
+    let plain = try height(["--clock", "none"]), wall = try height([])
+    XCTAssertEqual(wall - plain, 2 * (2 * 7 + 4), "one more label line of 2x-scaled 7-pixel text a row (2 rows)")
+  }
+
   func testTheUsersReadingAtAFrame() throws {
     let clip = try cli.video("passerby.mp4")     // 25 fps
     let doc = try json(["scan", clip, "--json", "--clock-at", "#50=2026-11-20 07:31:07"])
