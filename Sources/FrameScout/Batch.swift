@@ -288,7 +288,7 @@ public final class BatchRunner: @unchecked Sendable {
     }
     let info = decoder.info
     var record = InputRecord(path: path, sha256: sha.hex, bytes: sha.bytes, info: info, clock: decoder.clock)
-    let wall = FileClock.of(path: path, info: info, duration: info.duration, clock: decoder.clock, request: open.clock)
+    let wall = FileClock.of(path: path, info: info, duration: info.duration, clock: decoder.clock, request: open.clock, open: open)
     record.wallClock = wall
     guard case .object(var fields) = record.json else { return FileRecord(input: record.json, events: [], failed: false) }
     fields += [("tags", .object(info.tags.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),

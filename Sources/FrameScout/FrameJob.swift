@@ -115,8 +115,9 @@ public struct SheetJob: Sendable {
     let grabber = try FrameGrabber(path: file, options: settings.open)
     let numbers = try frameNumbers(grabber)
     var tiles: [(RGBImage, String)] = []
+    let clock = FindingPicture.wallClock(grabber, open: settings.open)
     let missing = try grabber.forEachFrame(numbers) { frame, n in
-      let wall = FindingPicture.wallLabel(grabber, seconds: frame.time, request: settings.open.clock)
+      let wall = FindingPicture.wallLabel(clock, seconds: frame.time)
       tiles.append((frame.rgb(width: settings.tileWidth), "\(Timecode.format(frame.time))  #\(n)" + (wall.map { "\n" + $0 } ?? "")))
     }
     guard !tiles.isEmpty else { throw MediaError(file: file, kind: .outOfRange, reason: "no frame could be decoded") }

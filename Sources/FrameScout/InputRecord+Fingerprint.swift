@@ -10,6 +10,6 @@ extension InputRecord {
   public init(fingerprinted s: FingerprintStream, clock: ClockRequest = ClockRequest()) throws(MediaError) {
     let duration = s.count > 0 ? s.time[s.count - 1] + (s.medianInterval ?? s.clock.frameDuration) : 0
     try self.init(path: s.path, info: s.info, clock: s.clock, duration: duration, frames: s.count)
-    wallClock = FileClock.of(path: s.path, info: s.info, duration: duration, clock: s.clock, request: clock)
+    wallClock = FileClock.of(path: s.path, info: s.info, duration: duration, clock: s.clock, request: clock, frameTimes: s.time)
   }
 }

@@ -46,16 +46,16 @@ public struct ProbeReport: JobReport {
   public var failures: [MediaError] = []
   /// The wall clocks' warnings (sources that disagree, an epoch creation_time).
   public var warnings: [Warning] {
-    results.flatMap { r in r.wallClock(settings.open.clock).warnings.map { Warning(file: r.path, message: "clock: \($0)") } }
+    results.flatMap { r in r.wallClock(settings.open).warnings.map { Warning(file: r.path, message: "clock: \($0)") } }
   }
 
   public var json: JSONValue {
-    Self.document(parameters: settings.parameters, inputs: results.map { $0.json(wallClock: $0.wallClock(settings.open.clock)) },
+    Self.document(parameters: settings.parameters, inputs: results.map { $0.json(wallClock: $0.wallClock(settings.open)) },
                   events: [], warnings: warnings)
   }
 
   public func text(elapsed: Double? = nil) -> String {
-    results.map { $0.text(wallClock: $0.wallClock(settings.open.clock)) }.joined(separator: "\n\n") + (results.isEmpty ? "" : "\n")
+    results.map { $0.text(wallClock: $0.wallClock(settings.open)) }.joined(separator: "\n\n") + (results.isEmpty ? "" : "\n")
   }
 }
 
@@ -67,10 +67,10 @@ extension StreamClock {
 }
 
 extension ProbeResult {
-  /// The file's wall clock, as every other command resolves it (`request`: the `--clock…`
+  /// The file's wall clock, as every other command resolves it (`open.clock`: the `--clock…`
   /// options).
-  public func wallClock(_ request: ClockRequest) -> FileClock {
-    FileClock.of(path: path, info: stream, duration: stream.duration, clock: clock, request: request)
+  public func wallClock(_ open: OpenOptions) -> FileClock {
+    FileClock.of(path: path, info: stream, duration: stream.duration, clock: clock, request: open.clock, open: open)
   }
 
   /// The `inputs` entry of probe: every fact, the stream's `timing` (how frames are numbered

@@ -33,7 +33,7 @@ public struct Timeline: Sendable {
       let duration = StreamEnd.measure(path: path, options: options, declared: info.duration) ?? info.duration
       let clock = decoder.clock
       entries.append(Entry(path: path, offset: offset, duration: duration, declaredDuration: info.duration, info: info, clock: clock,
-                           wallClock: FileClock.of(path: path, info: info, duration: duration, clock: clock, request: options.clock)))
+                           wallClock: FileClock.of(path: path, info: info, duration: duration, clock: clock, request: options.clock, open: options)))
       offset += duration ?? 0
     }
     self.entries = entries
@@ -45,12 +45,22 @@ public struct Timeline: Sendable {
 
 extension FileClock {
   /// The wall clock of an opened file: its own readings (name, container), the user's
-  /// request applied to them.
-  public static func of(path: String, info: StreamInfo, duration: Double?, clock: StreamClock, request: ClockRequest) -> FileClock {
+  /// request applied to them. `--clock-at #N` ties the clock to frame N's own time: from
+  /// `frameTimes` (every frame's, when the caller read them), else, for a stream timed by
+  /// its pts, from frame N decoded once (`open`: how the file is opened; a variable-rate
+  /// file's frame N is not at N ÷ rate), else N ÷ rate.
+  public static func of(path: String, info: StreamInfo, duration: Double?, clock: StreamClock, request: ClockRequest,
+                        open: OpenOptions? = nil, frameTimes: [Double]? = nil) -> FileClock {
     var warnings: [String] = []
     var found = readings(path: path, tags: info.tags, duration: duration, warnings: &warnings)
     if let dvr = dvrReading(info) { found.insert(dvr, at: 0) }
-    return resolve(request: request, found: found, secondsOfFrame: { clock.seconds(ofFrame: $0) }, warnings: warnings)
+    func seconds(ofFrame n: Int) -> Double {
+      if let t = frameTimes, n >= 0, n < t.count { return t[n] }
+      if clock.timing == .pts, let open, let grabber = try? FrameGrabber(path: path, options: open),
+         let t = try? grabber.withFrame(n, { frame, _ in frame.time }) { return t }
+      return clock.seconds(ofFrame: n)
+    }
+    return resolve(request: request, found: found, secondsOfFrame: seconds(ofFrame:), warnings: warnings)
   }
 
   /// A Dahua DHAV stream times its frames by the DVR's clock: FFmpeg's pts is the date field

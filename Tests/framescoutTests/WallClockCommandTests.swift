@@ -224,6 +224,18 @@ final class WallClockCommandTests: XCTestCase {
     XCTAssertEqual(wall - plain, 2 * (2 * 7 + 4), "one more label line of 2x-scaled 7-pixel text a row (2 rows)")
   }
 
+  /// `--clock-at #N` ties the clock to frame N's own time: in passerby_gap 12 frames are
+  /// missing before frame 150 with their timestamps kept, so frame 200 is at 8.48 s, not at
+  /// 200 ÷ 25 = 8 s, and the file's first frame was at the given time minus 8.48 s.
+  func testTheUsersReadingAtAFrameUsesTheFramesOwnTime() throws {
+    let clip = try cli.video("passerby_gap.mp4")
+    for command in ["scan", "audit"] {
+      let doc = try json([command, clip, "--json", "--clock-at", "#200=2026-11-20 07:00:08.480"])
+      let clock = try XCTUnwrap((doc["inputs"] as? [[String: Any]])?.first?["clock"] as? [String: Any])
+      XCTAssertEqual(clock["start"] as? String, "2026-11-20T07:00:00.000", command)
+    }
+  }
+
   func testTheUsersReadingAtAFrame() throws {
     let clip = try cli.video("passerby.mp4")     // 25 fps
     let doc = try json(["scan", clip, "--json", "--clock-at", "#50=2026-11-20 07:31:07"])
