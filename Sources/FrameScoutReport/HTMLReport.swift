@@ -46,17 +46,7 @@ public enum HTMLReport {
       h += lanes(cameras, inputs: files, events: events, unplaced: report["timeline"]?["unplaced"]?.arrayValue ?? [])
     }
 
-    h += "<h2>Inputs</h2>\n<table><tr><th>File</th><th>Status</th><th>SHA-256</th><th>Bytes</th><th>Video</th><th>Duration</th><th>Events</th></tr>\n"
-    for f in files {
-      let path = f["path"]?.stringValue ?? ""
-      let n = events.filter { $0["file"]?.stringValue == path }.count
-      let status = f["status"]?.stringValue ?? ""
-      let video = [f["codec"]?.stringValue, f["width"]?.intValue.map { w in "\(w)x\(f["height"]?.intValue ?? 0)" }].compactMap { $0 }.joined(separator: " ")
-      h += "<tr><td class=\"mono\">\(escape(path))</td><td class=\"\(status == "failed" ? "failed" : "")\">\(escape(status))</td>"
-      h += "<td class=\"mono\">\(escape(f["sha256"]?.stringValue ?? ""))</td><td>\(f["bytes"]?.intValue.map(String.init) ?? "")</td>"
-      h += "<td>\(escape(video))</td><td>\(f["duration"]?.doubleValue.map { String(format: "%.2f s", $0) } ?? "")</td><td>\(n)</td></tr>\n"
-    }
-    h += "</table>\n"
+    h += inputsTable(files, events: events)
 
     h += "<h2>Files</h2>\n"
     for f in files {
@@ -108,6 +98,22 @@ public enum HTMLReport {
       s += "<text x=\"\(fmt(min(width - 40, width * Double(k) / 4)))\" y=\"\(Int(height) + 12)\" font-size=\"10\">\(String(format: "%.0f s", t))</text>"
     }
     return s + "</svg>\n"
+  }
+
+  /// The inputs as a table: path, status, SHA-256, size, video, duration, events.
+  static func inputsTable(_ files: [JSONValue], events: [JSONValue]) -> String {
+    var h = "<h2>Inputs</h2>\n<table><tr><th>File</th><th>Status</th><th>SHA-256</th><th>Bytes</th><th>Video</th><th>Duration</th><th>Events</th></tr>\n"
+    for f in files {
+      let path = f["path"]?.stringValue ?? ""
+      let n = events.filter { $0["file"]?.stringValue == path }.count
+      let status = f["status"]?.stringValue ?? ""
+      let video = [f["codec"]?.stringValue, f["width"]?.intValue.map { w in "\(w)x\(f["height"]?.intValue ?? 0)" }].compactMap { $0 }.joined(separator: " ")
+      h += "<tr><td class=\"mono\">\(escape(path))</td><td class=\"\(status == "failed" ? "failed" : "")\">\(escape(status))</td>"
+      h += "<td class=\"mono\">\(escape(f["sha256"]?.stringValue ?? ""))</td><td>\(f["bytes"]?.intValue.map(String.init) ?? "")</td>"
+      h += "<td>\(escape(video))</td><td>\(f["duration"]?.doubleValue.map { String(format: "%.2f s", $0) } ?? "")</td><td>\(n)</td></tr>\n"
+    }
+    h += "</table>\n"
+    return h
   }
 
   /// The cameras on one wall-clock axis (the report's `timeline`): a lane per camera with
