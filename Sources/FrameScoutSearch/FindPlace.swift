@@ -28,8 +28,9 @@ struct FindPlace {
   var patches: [GrayImage] = []
   /// The place without the object, when the samples show it (nil: every sample looked alike).
   var background: TemplateMatcher?
-  /// NCC of the target with the background.
+  /// NCC of the target with the background, and which look the background is.
   var targetToBackground = 0.0
+  var backgroundLook: Int?
   /// The place that follows this one's object in a better-fitting window, once found
   /// (this one is then no longer looked at).
   var successor: Int?
@@ -55,13 +56,27 @@ struct FindPlace {
     return (ft - fb - tb + 1) / d
   }
 
+  /// How much of each patch's variance is picture rather than grain (`PatchNoise.signalShare`;
+  /// 1 without grain): the target's, the look's and the background's.
+  struct SignalShare {
+    var target = 1.0, look = 1.0, background = 1.0
+    static let clean = SignalShare()
+  }
+
   /// Whether a look shows the object: its score reaches `threshold`, it has the target's
   /// colour and, when the place's background is known, it departs from the background as the
-  /// object does and is closer to the target than to the background.
-  func shows(score: Double, colour: Bool, backgroundScore: Double?, threshold: Double) -> Bool {
+  /// object does and is closer to the target than to the background. Those two are asked of
+  /// the three NCCs corrected for the grain of each side (NCC / √(share·share), at most 1):
+  /// through grain a clean target correlates with the bare spot more than a grainy look of
+  /// the spot (the background) does, though the spot is the background; corrected, the spot
+  /// is the background again (and its difference correlation near 0, not near 0.5).
+  func shows(score: Double, colour: Bool, backgroundScore: Double?, threshold: Double, share: SignalShare = .clean) -> Bool {
     guard score >= threshold, colour else { return false }
     guard background != nil, let fb = backgroundScore else { return true }
-    return score > fb && Self.differenceCorrelation(frameToTarget: score, frameToBackground: fb, targetToBackground: targetToBackground)
+    func corrected(_ r: Double, _ a: Double, _ b: Double) -> Double { min(1, r / (a * b).squareRoot()) }
+    let ft = corrected(score, share.target, share.look), fb1 = corrected(fb, share.background, share.look)
+    let tb = corrected(targetToBackground, share.target, share.background)
+    return ft > fb1 && Self.differenceCorrelation(frameToTarget: ft, frameToBackground: fb1, targetToBackground: tb)
       >= Self.minimumDifference
   }
 
@@ -80,7 +95,7 @@ struct FindPlace {
   /// every look of the object by more than its looks differ from each other; and most of the
   /// difference must come at one step between two consecutive looks.
   mutating func chooseBackground(target: TemplateMatcher) {
-    background = nil
+    (background, backgroundLook) = (nil, nil)
     guard patches.count >= 2 else { return }
     var consecutive: [Double] = []
     for k in 1..<patches.count { consecutive.append(ncc(k - 1, k)) }
@@ -104,6 +119,7 @@ struct FindPlace {
     let b = patches[k].withView { TemplateMatcher(template: $0) }
     let tb = target.template.withView { b.correlation(in: $0, x: 0, y: 0) }
     background = b
+    backgroundLook = k
     targetToBackground = tb
   }
 
