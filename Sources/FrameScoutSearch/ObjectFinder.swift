@@ -392,26 +392,41 @@ public final class ObjectFinder {
 
   /// Decodes frames `from…to` and hands each one's look at place `p` (and whether it shows
   /// the object, judged as `judged` says) to `body`, until `body` returns false; updates `best`.
+  /// A seek that delivers no frame, or first a frame after `from`, is tried again from 2, 4, 8…
+  /// seconds earlier (down to the start): MPEG-TS seeks by bisection and may land on a frame
+  /// the decoder cannot start from, which after the last keyframe left nothing to decode
+  /// (TestVideos passerby.ts: the range ended at the last keyframe, #350 of #374).
   func decodeLooks(place p: Int, file: Int, search s: TargetSearch, from: Int, to: Int, judged: Judgement, best: inout Best,
                    _ body: (FindPlace.Look, Bool) -> Bool) throws {
     guard from <= to else { return }
     let d = try decoder(file, sparse: false)
-    if from > 0 { try d.seek(toKeyframeAtOrBefore: timeline.entries[file].clock.seconds(ofFrame: from)) }
+    let time = timeline.entries[file].clock.seconds(ofFrame: from)
     let pl = places[p]
-    var found = best
-    try d.forEachFrame { frame in
-      if frame.index < from { return .next }
-      if frame.index > to { return .stop }
-      guard let gray = frame.gray else { return .next }
-      result.framesRefined += 1
-      s.prepare(gray, colour: frame.chroma, coarse: false)
-      let r = s.local(scale: pl.scale, x: pl.x, y: pl.y, radius: radius(pl), image: gray)
-      let look = FindPlace.Look(frame: frame.index, time: frame.time, x: r.x, y: r.y, score: r.score, colour: r.colour)
-      let fb = pl.background.map { $0.correlation(in: gray, integral: s.integral, x: r.x, y: r.y) }
-      let shows = r.score > -2 && pl.shows(score: r.score, colour: r.colour, backgroundScore: fb, threshold: judged.threshold,
-                                                share: judged.share)
-      if shows && r.score > found.score { found = (look, r.score) }
-      return body(look, shows) ? .next : .stop
+    var found = best, back = 0.0
+    while true {
+      let start = time - back
+      if from > 0 && start > 0 { try d.seek(toKeyframeAtOrBefore: start) } else if back > 0 { try d.rewind() }
+      var delivered = false, overshot = false
+      try d.forEachFrame { frame in
+        if !delivered {
+          delivered = true
+          if frame.index > from { overshot = true; return .stop }
+        }
+        if frame.index < from { return .next }
+        if frame.index > to { return .stop }
+        guard let gray = frame.gray else { return .next }
+        result.framesRefined += 1
+        s.prepare(gray, colour: frame.chroma, coarse: false)
+        let r = s.local(scale: pl.scale, x: pl.x, y: pl.y, radius: radius(pl), image: gray)
+        let look = FindPlace.Look(frame: frame.index, time: frame.time, x: r.x, y: r.y, score: r.score, colour: r.colour)
+        let fb = pl.background.map { $0.correlation(in: gray, integral: s.integral, x: r.x, y: r.y) }
+        let shows = r.score > -2 && pl.shows(score: r.score, colour: r.colour, backgroundScore: fb, threshold: judged.threshold,
+                                                  share: judged.share)
+        if shows && r.score > found.score { found = (look, r.score) }
+        return body(look, shows) ? .next : .stop
+      }
+      if (delivered && !overshot) || from == 0 || start <= 0 { break }
+      back = back == 0 ? 2 : back * 2
     }
     best = found
   }
