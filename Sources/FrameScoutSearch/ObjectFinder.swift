@@ -154,8 +154,10 @@ public final class ObjectFinder {
       s.prepare(gray, colour: frame.chroma)
       result.framesSampled += 1
       for p in places.indices where places[p].successor == nil { observe(p, s, gray, frame: frame.index, time: frame.time) }
-      let best = s.bestMatchPrepared(in: gray)
-      if let m = best { noteChance(s, awayFrom: m) }
+      // The chance level is a median over the samples: the first 8 and every 4th after.
+      let chanceDue = sampleFrames.count < 8 || sampleFrames.count % 4 == 0
+      let best = s.bestMatchPrepared(in: gray, runnersUp: chanceDue)
+      if let m = best, chanceDue { noteChance(s, awayFrom: m) }
       if let m = best, isHit(m, s, gray) {
         if let p = knownPlace(of: m, s) {
           places[p].looks[places[p].looks.count - 1].global = m
