@@ -22,6 +22,8 @@ public final class TargetSearch {
   /// Per scale: the relative size (object / target) and the matcher of the resized target.
   public private(set) var scaleFactors: [Double] = []
   var matchers: [TemplateMatcher] = []
+  /// Per scale: the resized target's noise variance from its finest detail (`PatchNoise`).
+  var templateNoise: [Double] = []
   var integral: IntegralImage
   /// Per scale: the coarse grid's step (1/8 of the template's short side) and the matcher of
   /// the template box-blurred by half that step, which the coarse grid scans on the frame
@@ -32,8 +34,10 @@ public final class TargetSearch {
   var blurRadii: [Int] = []
   var blurred: [GrayImage] = []
   var blurredIntegrals: [IntegralImage] = []
-  /// Best match per scale in the current frame (reused storage).
+  /// Best match per scale in the current frame, and the best window half a template or more
+  /// from it (reused storage).
   var candidates: [TargetMatch?] = []
+  var runnersUp: [TargetMatch?] = []
   /// The current frame's colour planes during a search (nil: no colour gate).
   var colour: ChromaPlanes?
   /// Search rectangle in analysis pixels.
@@ -71,11 +75,13 @@ public final class TargetSearch {
         if matcher.statistics.variance > 1 {
           scaleFactors.append(k)
           matchers.append(matcher)
+          templateNoise.append(resized.withView { PatchNoise.spatialVariance(of: $0) })
         }
       }
       k *= 1.189_207_115
     }
     candidates = [TargetMatch?](repeating: nil, count: matchers.count)
+    runnersUp = candidates
     prepareCoarse()
   }
 
@@ -117,21 +123,23 @@ public final class TargetSearch {
     }
   }
 
-  /// `bestMatch` on the frame given to `prepare`.
-  public func bestMatchPrepared(in image: GrayView) -> TargetMatch? {
+  /// `bestMatch` on the frame given to `prepare`; with `runnersUp`, each scale's runner-up
+  /// (for `chanceScore`) is refined to the pixel too (one more local scan per scale: 5 % of
+  /// the search on tools/bench-find's clip when done at every sample).
+  public func bestMatchPrepared(in image: GrayView, runnersUp refineRunnersUp: Bool = false) -> TargetMatch? {
     var best: TargetMatch? = nil
-    for s in candidates.indices { candidates[s] = nil }
+    for s in candidates.indices { (candidates[s], runnersUp[s]) = (nil, nil) }
     for (s, m) in matchers.enumerated() {
       let step = steps[s], k = blurSlot[s]
-      var (x, y, score) = blurRadii[k] == 0 ? scan(m, image, integral, search, step: step)
-        : blurred[k].withView { scan(coarseMatchers[s], $0, blurredIntegrals[k], search, step: step) }
-      if step > 1 && score > -2 {
-        let x0 = max(search.x, x - step), y0 = max(search.y, y - step)
-        let x1 = min(search.x + search.width, x + step + m.width), y1 = min(search.y + search.height, y + step + m.height)
-        let refined = scan(m, image, integral, PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), step: 1)
-        if refined.score > score || blurRadii[k] > 0 { (x, y, score) = refined }
-      }
+      var second = (x: 0, y: 0, score: -2.0)
+      var (x, y, score) = blurRadii[k] == 0 ? scan(m, image, integral, search, step: step, runnerUp: &second)
+        : blurred[k].withView { scan(coarseMatchers[s], $0, blurredIntegrals[k], search, step: step, runnerUp: &second) }
+      if step > 1 && score > -2 { (x, y, score) = refine(s, image, (x, y, score)) }
+      if step > 1 && second.score > -2 && refineRunnersUp { second = refine(s, image, second) }
       candidates[s] = TargetMatch(box: sourceBox(x: x, y: y, w: m.width, h: m.height), score: score, scale: s)
+      if second.score > -2 && (refineRunnersUp || step == 1) {
+        runnersUp[s] = TargetMatch(box: sourceBox(x: second.x, y: second.y, w: m.width, h: m.height), score: second.score, scale: s)
+      }
     }
     // A small template fits part of a plain object almost as well as the right size fits
     // all of it: of the scales within 0.03 of the best score, take the largest.
@@ -144,13 +152,46 @@ public final class TargetSearch {
     return best
   }
 
+  /// A coarse grid's window of scale `s` refined to the pixel on the sharp frame, within a
+  /// step of it.
+  func refine(_ s: Int, _ image: GrayView, _ c: (x: Int, y: Int, score: Double)) -> (x: Int, y: Int, score: Double) {
+    let m = matchers[s], step = steps[s]
+    let x0 = max(search.x, c.x - step), y0 = max(search.y, c.y - step)
+    let x1 = min(search.x + search.width, c.x + step + m.width), y1 = min(search.y + search.height, c.y + step + m.height)
+    let refined = scan(m, image, integral, PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), step: 1)
+    return refined.score > c.score || blurRadii[blurSlot[s]] > 0 ? refined : c
+  }
+
+  /// The best score of the current frame's windows away from `hit` (at most a quarter of the
+  /// smaller box inside the other), at scale `s`: how well the target matches by chance in
+  /// this footage (nil when no window away from it was scored).
+  func chanceScore(scale s: Int, awayFrom hit: TargetMatch) -> Double? {
+    func away(_ c: TargetMatch?) -> Double? {
+      guard let c, c.score > -2, Self.containment(c.box, hit.box) < 0.25 else { return nil }
+      return c.score
+    }
+    switch (away(candidates[s]), away(runnersUp[s])) {
+    case let (a?, b?): return max(a, b)
+    case let (a, b): return a ?? b
+    }
+  }
+
   /// The best window of `search` for matcher `m`, stepping `step` pixels. Windows whose
   /// brightness or contrast is more than `appearanceRatio` from the target's are skipped
   /// before any correlation is computed (their statistics come from the integral image).
   /// Score −2 when every window was skipped.
   func scan(_ m: TemplateMatcher, _ image: GrayView, _ integral: IntegralImage, _ search: PixelRect, step: Int)
     -> (x: Int, y: Int, score: Double) {
+    var unused = (x: 0, y: 0, score: -2.0)
+    return scan(m, image, integral, search, step: step, runnerUp: &unused)
+  }
+
+  /// `scan`, also keeping in `runnerUp` the best window half a template or more (across or
+  /// down) from the best one found before it (it may come to lie nearer a later best).
+  func scan(_ m: TemplateMatcher, _ image: GrayView, _ integral: IntegralImage, _ search: PixelRect, step: Int,
+            runnerUp second: inout (x: Int, y: Int, score: Double)) -> (x: Int, y: Int, score: Double) {
     var best = (x: search.x, y: search.y, score: -2.0)
+    let halfW = m.width / 2, halfH = m.height / 2
     let ratio = settings.appearanceRatio
     let mean = m.statistics.mean, deviation = m.statistics.standardDeviation
     let meanLow = mean / ratio - 8, meanHigh = mean * ratio + 8
@@ -165,8 +206,15 @@ public final class TargetSearch {
           let wm = w.mean, wd = w.standardDeviation
           if wm >= meanLow && wm <= meanHigh && wd >= devLow && wd <= devHigh {
             let score = m.score(dot: RegionStatistics.dotProduct(t, image.cropped(to: r)), window: w)
-            // The colour is checked only for a window that would become the best hit.
-            if score > best.score && (score < settings.minimumScore || colourMatches(r)) { best = (x, y, score) }
+            // The colour is checked only for a window that would become the best or the
+            // runner-up and could count (the threshold is lowered for grain to `colourFloor`).
+            if score > second.score && (score < colourFloor || colourMatches(r)) {
+              let apart = abs(x - best.x) >= halfW || abs(y - best.y) >= halfH
+              if score > best.score {
+                if apart { second = best }
+                best = (x, y, score)
+              } else if apart { second = (x, y, score) }
+            }
           }
           x += step
         }
@@ -174,6 +222,16 @@ public final class TargetSearch {
       }
     }
     return best
+  }
+
+  /// The lowest score that can count as the target: `minimumScore` lowered for the most grain.
+  var colourFloor: Double { settings.minimumScore * PatchNoise.lowestExpectedCorrelation }
+
+  /// `PatchNoise.expectedCorrelation` of scale `s`'s template with a window of variance
+  /// `variance` whose spot has noise variance `noise` (nil: not known, taken as none).
+  func expectedCorrelation(scale s: Int, variance: Double, noise: Double?) -> Double {
+    PatchNoise.expectedCorrelation(targetVariance: matchers[s].statistics.variance, targetNoise: templateNoise[s],
+                                   windowVariance: variance, windowNoise: noise ?? 0)
   }
 
   /// The window has the target's colour: within max(12, half its saturation) in U/V, and,

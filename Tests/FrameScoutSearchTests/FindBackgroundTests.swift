@@ -109,4 +109,37 @@ final class FindBackgroundTests: XCTestCase {
     XCTAssertFalse(TargetSearch.colourAgrees(Chroma(u: 128, v: 128), brown))
     XCTAssertTrue(TargetSearch.colourAgrees(Chroma(u: 128, v: 128), Chroma(u: 127, v: 130)))
   }
+
+  /// The ring keeps the latest sample and earlier ones a second or more apart, at most
+  /// `capacity` of them, each with its own pixels (buffers reused, never shared).
+  func testRecentSamplesKeepTheLatestAndOneASecond() {
+    var ring = RecentSamples(capacity: 4, spacing: 1)
+    var img = GrayImage(width: 20, height: 10)
+    for n in 0..<60 {   // a sample every 0.2 s for 12 s
+      for y in 0..<img.height { for x in 0..<img.width { img[x, y] = UInt8(n) } }
+      img.withView { ring.add($0, frame: 5 * n, time: 0.2 * Double(n)) }
+      let e = ring.entries
+      XCTAssertLessThanOrEqual(e.count, 5)
+      XCTAssertEqual(e.last?.frame, 5 * n)
+      for k in e.indices {
+        XCTAssertEqual(e[k].image.withView { $0[3, 7] }, UInt8(e[k].frame / 5), "entry \(k) after sample \(n)")
+        if k >= 1 && k < e.count - 1 { XCTAssertGreaterThanOrEqual(e[k].time - e[k - 1].time, 1 - 1e-9) }
+      }
+    }
+    XCTAssertEqual(ring.entries.count, 5)
+    // 11.8 s the latest; the four earlier ones a second apart reach back over three seconds.
+    XCTAssertEqual(ring.entries.map { ($0.time * 10).rounded() }, [80, 90, 100, 110, 118])
+    ring.removeAll()
+    XCTAssertTrue(ring.entries.isEmpty)
+  }
+
+  /// The share of the smaller box inside the larger: a half of the bag inside the bag's box is
+  /// all inside, though their IoU is small.
+  func testContainment() {
+    let bag = PixelRect(x: 150, y: 248, width: 56, height: 42), half = PixelRect(x: 171, y: 252, width: 33, height: 25)
+    XCTAssertEqual(TargetSearch.containment(bag, half), 1, accuracy: 1e-9)
+    XCTAssertLessThan(TargetSearch.overlap(bag, half), 0.5)
+    XCTAssertEqual(TargetSearch.containment(half, PixelRect(x: 204, y: 252, width: 33, height: 25)), 0)
+    XCTAssertEqual(TargetSearch.containment(PixelRect(x: 0, y: 0, width: 10, height: 10), PixelRect(x: 5, y: 0, width: 10, height: 10)), 0.5, accuracy: 1e-9)
+  }
 }

@@ -94,6 +94,17 @@ final class FindTests: XCTestCase {
     assertRanges(try find(target, in: [big]), [(0, 99)], box: [784, 292, 112, 88], "parcel 2x")
   }
 
+  /// The last range of an MPEG-TS runs to its last frame: the seek past the last keyframe
+  /// (bisection, landing on a frame the decoder cannot start from) is tried again from
+  /// earlier; it ended at #350, the last keyframe, with nothing refined.
+  func testRangeRunsToTheLastFrameOfAnMPEGTS() throws {
+    let target = try crop("passerby.mp4", frame: 10, [392, 146, 56, 44])
+    let r = try find(target, in: [try clip("passerby.ts")])
+    XCTAssertEqual(r.matches.first?.start.frame, 0, "\(r.matches.map { "#\($0.start.frame)-#\($0.end.frame)" })")
+    XCTAssertEqual(r.matches.last?.end.frame, 374, "\(r.matches.map { "#\($0.start.frame)-#\($0.end.frame)" })")
+    XCTAssertGreaterThan(r.framesRefined, 0)
+  }
+
   func testSmallTarget() throws {
     // A 16×16 piece of the parcel (its top-left corner) from another clip.
     let target = try crop("passerby.mp4", frame: 30, [386, 140, 16, 16])
