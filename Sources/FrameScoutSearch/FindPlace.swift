@@ -87,24 +87,33 @@ struct FindPlace {
   }
 
   /// Chooses the background from the place's looks: the least target-like look that lasted
-  /// (alike, by NCC, to the look a second before or after it as much as the place's typical
-  /// consecutive looks are — a passer-by's leg is not a look of the place), kept only when it
-  /// differs from the place's most target-like look clearly beyond what grain and
+  /// (alike, by NCC, to the look a second before or after it as much as the place's looks a
+  /// second apart typically are — a passer-by's leg is not a look of the place), kept only
+  /// when it differs from the place's most target-like look clearly beyond what grain and
   /// compression make two looks of the same thing differ (three times the typical
-  /// consecutive dissimilarity, at least 0.005): a target cut from other footage differs from
-  /// every look of the object by more than its looks differ from each other; and most of the
-  /// difference must come at one step between two consecutive looks.
+  /// dissimilarity of looks a second apart, at least 0.005): a target cut from other footage
+  /// differs from every look of the object by more than its looks differ from each other; and
+  /// most of the difference must come at one step between two consecutive looks.
   mutating func chooseBackground(target: TemplateMatcher) {
     (background, backgroundLook) = (nil, nil)
     guard patches.count >= 2 else { return }
     var consecutive: [Double] = []
     for k in 1..<patches.count { consecutive.append(ncc(k - 1, k)) }
-    let typical = consecutive.sorted()[consecutive.count / 2]
+    // Each look with the nearest a second or more after it: sampled more densely than the
+    // keyframes (--every), consecutive looks share a GOP and its frozen grain, and two GOPs of
+    // a static parcel differ more than that (TestVideos static.mkv with --every 10: looks in
+    // two GOPs 0.011 apart, consecutive looks 0.0002, looks a second apart 0.007; by
+    // consecutive looks a look of the parcel in another GOP was taken for its background and
+    // the parcel lost for 5.6 of its 10 s).
+    let later = patches.indices.map { k in looks[(k + 1)...].firstIndex { $0.time - looks[k].time >= 1 } }
+    let apartASecond = patches.indices.compactMap { k in later[k].map { ncc(k, $0) } }
+    let pairs = apartASecond.isEmpty ? consecutive : apartASecond
+    let typical = pairs.sorted()[pairs.count / 2]
     var pick: Int? = nil
     for k in patches.indices {
       // Lasted: alike to the nearest look a second or more before or after it.
       let before = looks[..<k].lastIndex { looks[k].time - $0.time >= 1 }.map { ncc($0, k) } ?? -1
-      let after = looks[(k + 1)...].firstIndex { $0.time - looks[k].time >= 1 }.map { ncc(k, $0) } ?? -1
+      let after = later[k].map { ncc(k, $0) } ?? -1
       guard max(before, after) >= min(typical, 0.98) - 0.02 else { continue }
       if pick == nil || looks[k].score < looks[pick!].score { pick = k }
     }

@@ -232,13 +232,13 @@ public final class ObjectFinder {
   /// 0.5/√(template pixels in the analysis image) — a 10×10 template needs 0.05 more than a
   /// 50×50 one needs (0.01), since small templates correlate with chance texture. In grain,
   /// `minimumScore` times the correlation two copies of the window are expected to have
-  /// through it (`expected`, 1 without grain; `PatchNoise`), but never within
+  /// through it (`expected`, 1 without grain; `PatchNoise`). Never within
   /// `PatchNoise.chanceMargin` of the level the target reaches by chance in this footage at
   /// that size (`chanceLevel`), and never lowered where that level is not known.
   func threshold(_ s: TargetSearch, scale: Int, expected: Double = 1) -> Double {
     let t = s.matchers[scale]
     return PatchNoise.threshold(minimumScore: settings.minimumScore, margin: 0.5 / Double(t.width * t.height).squareRoot(),
-                                expected: expected, chanceLevel: expected < 1 ? chanceLevel(scale: scale) : nil)
+                                expected: expected, chanceLevel: chanceLevel(scale: scale))
   }
 
   /// Adds the current sample's chance scores (per scale, away from its best hit `m`).
