@@ -46,9 +46,7 @@ public enum CameraTimeline {
     let folder = parts.count > 1 ? parts.dropLast().joined(separator: "/") : "."
     let name = String(parts.last ?? "")
     let head = name.split(separator: "_").first.map(String.init) ?? ""
-    let digits = head.dropFirst(2)
-    let channel = head.lowercased().hasPrefix("ch") && !digits.isEmpty && digits.allSatisfy(\.isASCIIDigit) && name.contains("_")
-      ? String(digits) : nil
+    let channel = name.contains("_") ? ExportName.channel(head).flatMap { $0.isEmpty ? nil : $0 } : nil
     return (folder.isEmpty ? "/" : folder, channel)
   }
 

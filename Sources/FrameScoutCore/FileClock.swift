@@ -231,9 +231,15 @@ enum ExportName {
   static func hikvision(_ path: String) -> ClockReading? {
     let name = parts(path).name
     let fields = name.split(separator: ".").first.map { $0.split(separator: "_").map(String.init) } ?? []
-    guard fields.count >= 3, fields[0].lowercased().hasPrefix("ch"), fields[0].dropFirst(2).allSatisfy(\.isASCIIDigit),
-          let start = compact(fields[1]), let end = compact(fields[2]) else { return nil }
-    return ClockReading(source: .exportName, start: start, end: end, how: "file name \(name): Hikvision export, channel \(fields[0].dropFirst(2))")
+    guard fields.count >= 3, let channel = channel(fields[0]), let start = compact(fields[1]), let end = compact(fields[2]) else { return nil }
+    return ClockReading(source: .exportName, start: start, end: end, how: "file name \(name): Hikvision export, channel \(channel)")
+  }
+
+  /// The digits of a Hikvision channel field, `ch02` → `02` (possibly none); nil for any
+  /// other field.
+  static func channel(_ field: String) -> String? {
+    guard field.lowercased().hasPrefix("ch"), field.dropFirst(2).allSatisfy(\.isASCIIDigit) else { return nil }
+    return String(field.dropFirst(2))
   }
 
   /// Dahua: `19.53.47-19.54.00[M][0@0][0].dav` in a folder named for the day, `2022-06-19`.

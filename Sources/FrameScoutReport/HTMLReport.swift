@@ -151,17 +151,14 @@ public enum HTMLReport {
         let t = "\(f["path"]?.stringValue ?? ""): \(f["clock"]?["start"]?.stringValue ?? "") to \(f["clock"]?["end"]?.stringValue ?? "")"
         h += box("file", wall(f["clock"]?["start"]), wall(f["clock"]?["end"]), y, t, "#aab7d4")
       }
-      for g in c["gaps"]?.arrayValue ?? [] {
-        let t = "gap \(g["seconds"]?.doubleValue.map { String(format: "%.3f s", $0) } ?? ""): \(g["from"]?.stringValue ?? "") to \(g["to"]?.stringValue ?? "")"
-        h += box("gap", wall(g["from"]), wall(g["to"]), y, t, "#c0392b")
-        rows += "<tr><td>\(escape(name))</td><td>gap</td><td>\(escape(g["from"]?.stringValue ?? ""))</td><td>\(escape(g["to"]?.stringValue ?? ""))</td>"
-          + "<td>\(g["seconds"]?.doubleValue.map { String(format: "%.3f", $0) } ?? "")</td><td class=\"mono\">\(escape(g["after"]?.stringValue ?? "")) → \(escape(g["before"]?.stringValue ?? ""))</td></tr>\n"
-      }
-      for o in c["overlaps"]?.arrayValue ?? [] {
-        let t = "overlap \(o["seconds"]?.doubleValue.map { String(format: "%.3f s", $0) } ?? ""): \(o["from"]?.stringValue ?? "") to \(o["to"]?.stringValue ?? "")"
-        h += box("overlap", wall(o["from"]), wall(o["to"]), y, t, "#e67e22")
-        rows += "<tr><td>\(escape(name))</td><td>overlap</td><td>\(escape(o["from"]?.stringValue ?? ""))</td><td>\(escape(o["to"]?.stringValue ?? ""))</td>"
-          + "<td>\(o["seconds"]?.doubleValue.map { String(format: "%.3f", $0) } ?? "")</td><td class=\"mono\">\(escape(o["after"]?.stringValue ?? "")) / \(escape(o["before"]?.stringValue ?? ""))</td></tr>\n"
+      for (what, key, fill, join) in [("gap", "gaps", "#c0392b", " → "), ("overlap", "overlaps", "#e67e22", " / ")] {
+        for g in c[key]?.arrayValue ?? [] {
+          let (from, to) = (g["from"]?.stringValue ?? "", g["to"]?.stringValue ?? "")
+          let seconds = g["seconds"]?.doubleValue.map { String(format: "%.3f", $0) } ?? ""
+          h += box(what, wall(g["from"]), wall(g["to"]), y, "\(what) \(seconds) s: \(from) to \(to)", fill)
+          rows += "<tr><td>\(escape(name))</td><td>\(what)</td><td>\(escape(from))</td><td>\(escape(to))</td><td>\(seconds)</td>"
+            + "<td class=\"mono\">\(escape(g["after"]?.stringValue ?? ""))\(join)\(escape(g["before"]?.stringValue ?? ""))</td></tr>\n"
+        }
       }
       for e in events where files.contains(e["file"]?.stringValue ?? "") {
         let t = "\(e["kind"]?.stringValue ?? "") \(e["start"]?["wall"]?.stringValue ?? "") \(e["file"]?.stringValue ?? "")"
