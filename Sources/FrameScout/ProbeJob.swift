@@ -31,8 +31,11 @@ public struct ProbeJob: Sendable {
     try settings.validate()
     var report = ProbeReport(settings: settings)
     for file in files {
-      do { report.results.append(try ProbeResult.probe(path: file, options: settings.open, count: settings.count)) }
-      catch { report.failures.append(error) }
+      do {
+        let result = try ProbeResult.probe(path: file, options: settings.open, count: settings.count)
+        report.results.append(result)
+        report.wallClocks.append(result.wallClock(settings.open))
+      } catch { report.failures.append(error) }
     }
     return report
   }
@@ -43,19 +46,21 @@ public struct ProbeReport: JobReport {
   public static let command = "probe"
   public var settings: ProbeSettings
   public var results: [ProbeResult] = []
+  /// Each result's wall clock (resolved once: `--clock-at #N` decodes frame N).
+  public var wallClocks: [FileClock] = []
   public var failures: [MediaError] = []
   /// The wall clocks' warnings (sources that disagree, an epoch creation_time).
   public var warnings: [Warning] {
-    results.flatMap { r in r.wallClock(settings.open).warnings.map { Warning(file: r.path, message: "clock: \($0)") } }
+    zip(results, wallClocks).flatMap { r, c in c.warnings.map { Warning(file: r.path, message: "clock: \($0)") } }
   }
 
   public var json: JSONValue {
-    Self.document(parameters: settings.parameters, inputs: results.map { $0.json(wallClock: $0.wallClock(settings.open)) },
+    Self.document(parameters: settings.parameters, inputs: zip(results, wallClocks).map { $0.json(wallClock: $1) },
                   events: [], warnings: warnings)
   }
 
   public func text(elapsed: Double? = nil) -> String {
-    results.map { $0.text(wallClock: $0.wallClock(settings.open)) }.joined(separator: "\n\n") + (results.isEmpty ? "" : "\n")
+    zip(results, wallClocks).map { $0.text(wallClock: $1) }.joined(separator: "\n\n") + (results.isEmpty ? "" : "\n")
   }
 }
 
