@@ -24,6 +24,10 @@ public struct AuditReport: JobReport {
         let wall = legend == nil ? "" : WallTimes.text(input.wallClock, seconds: f.start.time)
         out += "  \(wall)\(f.start.timecode)  \(range)  \(f.kind.rawValue)  confidence \(String(format: "%.2f", f.score))  \(f.message)\n"
       }
+      if !r.lighting.isEmpty {
+        out += "  changes of light (the picture's texture stayed; not findings): "
+          + r.lighting.map { "#\($0.frame) (\(Int(($0.changed * 100).rounded())) % of the picture)" }.joined(separator: ", ") + "\n"
+      }
       return out
     }
   }
@@ -55,7 +59,20 @@ public struct AuditReport: JobReport {
   }
 
   public var json: JSONValue {
-    Self.document(parameters: parameters, inputs: entries.map(\.input), events: findings.map(\.json), warnings: warnings)
+    Self.document(parameters: parameters, inputs: entries.map(\.input), events: findings.map(\.json),
+                  extra: [("lighting_changes", .array(lightingChanges))], warnings: warnings)
+  }
+
+  /// The jumps of the picture that were changes of light, file by file: reported beside the
+  /// findings so that a reader knows they were seen and why they are none.
+  var lightingChanges: [JSONValue] {
+    entries.flatMap { e in
+      e.audit.result.lighting.map { l in
+        .object([("file", .string(e.input.path)), ("frame", .int(l.frame)), ("time", .double(JSONValue.rounded(l.time, 6))),
+                 ("grid_distance", .double(JSONValue.rounded(l.gridDistance, 6))), ("changed", .double(JSONValue.rounded(l.changed, 4))),
+                 ("texture_kept", .double(JSONValue.rounded(l.kept, 4)))])
+      }
+    }
   }
 
   /// Per file a summary line, then a line per finding.
@@ -89,9 +106,15 @@ extension AuditFinding.Evidence {
       return [("copy_of", .int(copyOf)), ("frames", .int(frames)), ("bit_identical", .bool(identical)),
               ("motion_before", number(before)), ("motion_at", number(at)), ("motion_after", number(after)),
               ("change_before", number(changeBefore)), ("change_at", number(changeAt))]
-    case .motionJump(let before, let at, let after, let two, let onTrack, let threshold, let missing):
-      return [("motion_before", number(before)), ("motion_at", number(at)), ("motion_after", number(after)), ("two_step_around", number(two)),
-              ("motion_on_track", number(onTrack)), ("noise_threshold", .int(threshold)), ("estimated_missing_frames", .int(missing))]
+    case .motionJump(let before, let at, let after, let two, let onTrack, let threshold, let missing, let displacement):
+      var fields: [(String, JSONValue)] = [("motion_before", number(before)), ("motion_at", number(at)), ("motion_after", number(after)),
+                                           ("two_step_around", number(two)), ("motion_on_track", number(onTrack)),
+                                           ("noise_threshold", .int(threshold)), ("estimated_missing_frames", .int(missing))]
+      if let d = displacement {
+        fields += [("displacement_before", number(d.before)), ("displacement_at", number(d.at)), ("displacement_after", number(d.after)),
+                   ("displacement_scale", .string(d.coarse ? "half" : "analysis"))]
+      }
+      return fields
     case .frameRateConversion(let period, let repeats):
       return [("period", .int(period)), ("repeats", .int(repeats)), ("frame_rate_conversion", .bool(true))]
     case .discontinuity(let grid, let before, let after, let phash):

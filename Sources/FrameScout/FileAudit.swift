@@ -46,7 +46,7 @@ public struct FileAudit: Sendable {
 
   /// The header of the signals CSV.
   public static let signalsHeader =
-    "frame,time,pts,keyframe,corrupt,packet_size,change,grid_change,phash_distance,bit_identical_to_previous,brightness,motion,motion_on_track,motion_two_step,noise_threshold"
+    "frame,time,pts,keyframe,corrupt,packet_size,change,grid_change,phash_distance,bit_identical_to_previous,brightness,motion,motion_on_track,motion_two_step,noise_threshold,motion_speed,motion_speed_coarse,light_changed,light_textured,light_kept"
 
   /// Frame `k`'s row of the signals CSV: what the audit looked at, so a reader can see why.
   public func signalsRow(_ k: Int) -> String {
@@ -57,7 +57,9 @@ public struct FileAudit: Sendable {
     return "\(k),\(String(format: "%.6f", s.time[k])),\(s.pts[k].map(String.init) ?? ""),\(s.isKeyframe[k] ? 1 : 0),\(s.isCorrupt[k] ? 1 : 0),"
       + "\(s.packetSize[k]),\(String(format: "%.4f", s.change[k])),\(String(format: "%.4f", g)),\(p),\(same ? 1 : 0),\(String(format: "%.2f", s.brightness[k])),"
       + (k < s.motion.count ? "\(String(format: "%.4f", s.motion[k])),\(String(format: "%.4f", s.motionOnTrack[k])),"
-         + "\(String(format: "%.4f", s.motionTwoStep[k])),\(s.noiseThreshold[k])" : ",,,")
+         + "\(String(format: "%.4f", s.motionTwoStep[k])),\(s.noiseThreshold[k])," : ",,,,")
+      + (k < s.motionSpeed.count ? "\(String(format: "%.3f", s.motionSpeed[k])),\(String(format: "%.3f", s.motionSpeedCoarse[k]))," : ",,")
+      + (k < s.lightKept.count ? "\(String(format: "%.3f", s.lightChanged[k])),\(String(format: "%.3f", s.lightTextured[k])),\(String(format: "%.3f", s.lightKept[k]))" : ",,")
   }
 
   /// Writes the per-frame signals behind the findings as CSV to `path`, one row a frame.

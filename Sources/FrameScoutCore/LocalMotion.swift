@@ -26,11 +26,14 @@ public final class LocalMotion {
     public var twoStep: Float
     /// The median cell threshold (grey levels).
     public var threshold: UInt8
-    public init(mass: Float, onTrack: Float, twoStep: Float, threshold: UInt8) {
+    /// How far the moving cells moved (`CellFlow`, pixels of the picture; 0 where nothing moves).
+    public var speed: CellFlow.Speed
+    public init(mass: Float, onTrack: Float, twoStep: Float, threshold: UInt8, speed: CellFlow.Speed = CellFlow.Speed(fine: 0, coarse: 0)) {
       self.mass = mass
       self.onTrack = onTrack
       self.twoStep = twoStep
       self.threshold = threshold
+      self.speed = speed
     }
   }
 
@@ -55,6 +58,9 @@ public final class LocalMotion {
   /// 1 where the previous frame's motion reaches (its moving cells, dilated by `reach`).
   private var track = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
   private var moving = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+  /// Each moving cell's excess (0 elsewhere): the weights of its displacement.
+  private var weights = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+  private let flow = CellFlow()
   /// The previous two pictures.
   private var previous = PixelBuffer(), beforePrevious = PixelBuffer()
 
@@ -64,7 +70,7 @@ public final class LocalMotion {
 
   private func release() {
     plain.deallocate(); plainTwo.deallocate(); excess.deallocate(); means.deallocate(); noise.deallocate(); thresholds.deallocate()
-    area.deallocate(); track.deallocate(); moving.deallocate()
+    area.deallocate(); track.deallocate(); moving.deallocate(); weights.deallocate()
   }
 
   /// Prepares the cells for a `width`×`height` picture and forgets the pictures before.
@@ -75,7 +81,8 @@ public final class LocalMotion {
     release()
     plain = .allocate(capacity: n); plainTwo = .allocate(capacity: n); excess = .allocate(capacity: n); means = .allocate(capacity: n)
     noise = .allocate(capacity: n); thresholds = .allocate(capacity: n); track = .allocate(capacity: n)
-    moving = .allocate(capacity: n); area = .allocate(capacity: n)
+    moving = .allocate(capacity: n); area = .allocate(capacity: n); weights = .allocate(capacity: n)
+    weights.update(repeating: 0, count: n)
     for c in 0..<(columns * rows) { area[c] = Float(pixels(c)) }
     track.update(repeating: 0, count: n)
     thresholds.update(repeating: 255, count: n)
@@ -91,7 +98,10 @@ public final class LocalMotion {
       picture.copy(to: previous.mutableView.base, destinationStride: previous.width)
       frames += 1
     }
-    guard frames > 0, columns * rows > 0 else { return nil }
+    guard frames > 0, columns * rows > 0 else {
+      _ = flow.measure(picture, weights: weights)
+      return nil
+    }
     let n = columns * rows
     CellDifference.measure(picture, previous.view, thresholds: thresholds, plain: plain, excess: excess)
     if frames == 1 {
@@ -104,7 +114,9 @@ public final class LocalMotion {
       mass &+= e
       if track[c] != 0 { onTrack &+= e }
       moving[c] = Float(e) >= Self.movingCell * area[c] ? 1 : 0
+      weights[c] = moving[c] != 0 ? Float(e) : 0
     }
+    let speed = flow.measure(picture, weights: weights) ?? CellFlow.Speed(fine: 0, coarse: 0)
     spreadTrack()
     let threshold = medianThreshold()
     trackNoise()
@@ -114,7 +126,8 @@ public final class LocalMotion {
       for c in 0..<n { twoStep &+= Int64(excess[c]) }
     }
     let area = Float(width * height)
-    return Measure(mass: Float(mass) / area, onTrack: Float(onTrack) / area, twoStep: Float(twoStep) / area, threshold: threshold)
+    return Measure(mass: Float(mass) / area, onTrack: Float(onTrack) / area, twoStep: Float(twoStep) / area, threshold: threshold,
+                   speed: speed)
   }
 
   /// Pixels in cell `c` (edge cells may be partial).

@@ -19,11 +19,21 @@ public struct AuditSettings: Sendable {
   /// A frame is a duplicate candidate when its change (pixels and grid) is below this
   /// fraction of the change just before it, and motion goes on after it.
   public var duplicateFraction: Float = 0.35
+  /// …and, where something moves locally before it, its local motion at most this fraction
+  /// of that motion (a copy has no step of its own).
+  public var duplicateMotion: Float = 0.5
   /// A content discontinuity: normalised-grid distance to the previous frame at least this
   /// (standard deviations of the grid per cell)…
   public var discontinuityMinimum: Float = 0.12
   /// …and this many times the change of the frames around it.
   public var discontinuityRatio: Float = 4
+  /// A jump of the grid is a change of light, not a discontinuity, when at least this
+  /// fraction of the picture changed…
+  public var lightChanged: Float = 0.25
+  /// …at least this fraction of it was textured before…
+  public var lightTextured: Float = 0.1
+  /// …and at least this fraction of that kept its texture (`Relighting`).
+  public var lightKept: Float = 0.6
   /// Local motion (`FingerprintStream.motion`, grey levels per pixel above the noise) below
   /// which nothing is taken to move: the motion detectors stay silent there.
   public var minimumLocalMotion: Float = 0.003
@@ -48,6 +58,12 @@ public struct AuditSettings: Sendable {
   public var jumpScore: Float = 1.4
   /// …with at least this fraction of it where the previous frame moved.
   public var onTrackFraction: Float = 0.7
+  /// Where the displacement is measured (`CellFlow`), a removed frame instead needs its
+  /// displacement at least this many times the steady steps' (a removed frame doubles it)…
+  public var displacementRatio: Float = 1.5
+  /// …measured on the analysis picture while the steady steps are at most this many pixels
+  /// (Lucas–Kanade's range), on the half picture beyond.
+  public var fineRange: Float = 1
   /// A repeated frame: local motion at most this fraction of the motion before it…
   public var pauseFraction: Float = 0.15
   /// …its whole-picture change at most this fraction of the change before it (the sensor
@@ -67,8 +83,12 @@ extension AuditSettings: EngineSettings {
     try SettingCheck.within(variableRateFraction, 0...1, "variable_rate_fraction")
     try SettingCheck.within(Double(minimumMotion), 0...1, "minimum_motion")
     try SettingCheck.within(Double(duplicateFraction), 0...1, "duplicate_fraction")
+    try SettingCheck.within(Double(duplicateMotion), 0...1, "duplicate_motion")
     try SettingCheck.within(Double(discontinuityMinimum), 0...2, "discontinuity_minimum")
     try SettingCheck.within(Double(discontinuityRatio), 1...100, "discontinuity_ratio")
+    try SettingCheck.within(Double(lightChanged), 0...1, "light_changed")
+    try SettingCheck.within(Double(lightTextured), 0...1, "light_textured")
+    try SettingCheck.within(Double(lightKept), 0...1, "light_kept")
     try SettingCheck.within(Double(minimumLocalMotion), 0...10, "minimum_local_motion")
     try SettingCheck.within(Double(motionWindow), 2...50, "motion_window")
     try SettingCheck.within(Double(steadyRatio), 1...100, "steady_ratio")
@@ -78,6 +98,8 @@ extension AuditSettings: EngineSettings {
     try SettingCheck.within(Double(jumpScore), 0...100, "jump_score")
     try SettingCheck.within(Double(coherence), 0...10, "coherence")
     try SettingCheck.within(Double(onTrackFraction), 0...1, "on_track_fraction")
+    try SettingCheck.within(Double(displacementRatio), 1...100, "displacement_ratio")
+    try SettingCheck.within(Double(fineRange), 0.1...8, "fine_range")
     try SettingCheck.within(Double(pauseFraction), 0...1, "pause_fraction")
     try SettingCheck.within(Double(resumeFraction), 0...1, "resume_fraction")
     try SettingCheck.within(Double(pauseChange), 0...1, "pause_change")
@@ -89,12 +111,15 @@ extension AuditSettings: EngineSettings {
   public var parameters: [(String, JSONValue)] {
     [("gap_factor", .double(gapFactor)), ("irregular_tolerance", .double(irregularTolerance)),
      ("variable_rate_fraction", .double(variableRateFraction)), ("minimum_motion", .double(Double(minimumMotion))),
-     ("duplicate_fraction", .double(Double(duplicateFraction))), ("discontinuity_minimum", .double(Double(discontinuityMinimum))),
-     ("discontinuity_ratio", .double(Double(discontinuityRatio))),
+     ("duplicate_fraction", .double(Double(duplicateFraction))),
+     ("duplicate_motion", .double(Double(duplicateMotion))), ("discontinuity_minimum", .double(Double(discontinuityMinimum))),
+     ("discontinuity_ratio", .double(Double(discontinuityRatio))), ("light_changed", .double(Double(lightChanged))),
+     ("light_textured", .double(Double(lightTextured))), ("light_kept", .double(Double(lightKept))),
      ("minimum_local_motion", .double(Double(minimumLocalMotion))), ("motion_window", .int(motionWindow)),
      ("steady_ratio", .double(Double(steadyRatio))), ("continuity_ratio", .double(Double(continuityRatio))), ("jump_ratio", .double(Double(jumpRatio))),
      ("two_step_ratio", .double(Double(twoStepRatio))), ("jump_score", .double(Double(jumpScore))), ("coherence", .double(Double(coherence))),
-     ("on_track_fraction", .double(Double(onTrackFraction))), ("pause_fraction", .double(Double(pauseFraction))),
+     ("on_track_fraction", .double(Double(onTrackFraction))), ("displacement_ratio", .double(Double(displacementRatio))),
+     ("fine_range", .double(Double(fineRange))), ("pause_fraction", .double(Double(pauseFraction))),
      ("resume_fraction", .double(Double(resumeFraction))),
      ("pause_change", .double(Double(pauseChange))), ("isolation", .double(Double(isolation))), ("freeze_seconds", .double(freezeSeconds))]
   }
@@ -108,6 +133,20 @@ public struct AuditResult: Sendable {
   public var nominalInterval: Double?
   public var keyframeInterval: Int?
   public var warnings: [String]
+  /// Jumps of the picture that are changes of light (no findings), in frame order.
+  public var lighting: [LightingChange] = []
+}
+
+/// A jump of the picture's layout where the texture stayed: a light switched on or off.
+public struct LightingChange: Sendable, Hashable {
+  public var frame: Int
+  public var time: Double
+  /// The normalised grid's distance to the previous frame (as `discontinuity`).
+  public var gridDistance: Double
+  /// The fraction of the picture that changed, and of its textured part the fraction whose
+  /// texture stayed (`Relighting`).
+  public var changed: Double
+  public var kept: Double
 }
 
 /// Audits one file's fingerprints for signs of editing or recording faults: timestamp gaps,
@@ -140,16 +179,16 @@ public struct FrameAudit {
     let duplicates = DuplicateCheck(settings: settings).run(s, motion: motion, skipping: timestamps.gapFrames)
     let cuts = DiscontinuityCheck(settings: settings).run(s, motion: motion, skipping: timestamps.gapFrames.union(duplicates.runEnds))
     let found = timestamps.gapFrames.union(duplicates.findings.flatMap { Array($0.start.frame...$0.end.frame) })
-      .union(cuts.flatMap { [$0.start.frame - 1, $0.start.frame, $0.start.frame + 1] })
+      .union((cuts.findings.map(\.start.frame) + cuts.lighting.map(\.frame)).flatMap { [$0 - 1, $0, $0 + 1] })
     let pauses = PauseCheck(settings: settings).run(s, skipping: found.union(duplicates.runEnds))
     let paused = pauses.duplicates.flatMap { Array($0.start.frame...$0.end.frame) } + pauses.frozen.flatMap { Array($0.start.frame...$0.end.frame) }
     let jumps = JumpCheck(settings: settings).run(s, skipping: found.union(duplicates.runEnds).union(pauses.runEnds).union(paused))
     let encoder = EncoderCheck().run(s)
-    var findings = timestamps.findings + FrameRateConversion.merge((duplicates.findings + pauses.duplicates).sorted { $0.start.frame < $1.start.frame }, in: s) + cuts
+    var findings = timestamps.findings + FrameRateConversion.merge((duplicates.findings + pauses.duplicates).sorted { $0.start.frame < $1.start.frame }, in: s) + cuts.findings
       + pauses.frozen + jumps + encoder.findings + DamageCheck.run(s)
     findings.sort { ($0.start.frame, $0.kind.rawValue) < ($1.start.frame, $1.kind.rawValue) }
     return AuditResult(findings: findings, frames: s.count, nominalInterval: timed ? nominal : nil,
-                       keyframeInterval: encoder.keyframeInterval, warnings: warnings)
+                       keyframeInterval: encoder.keyframeInterval, warnings: warnings, lighting: cuts.lighting)
   }
 }
 

@@ -51,19 +51,26 @@ struct TimestampCheck {
 /// static scenes, noise and lighting ramps 0.0003–0.008 (0.05 at night-noise keyframes);
 /// re-encoded copies of a frame change 0.001–0.14 grey levels against 0.35–0.7 for the
 /// motion around them (the last copy of a run is refined by the encoder).
+/// Where local motion is measured and something moved before, a candidate's own local motion
+/// must drop too (`duplicateMotion`): re-encoded copies 0–0.0001 of the motion before
+/// (TestVideos passerby_dup), while a 1080p auto-gain dip that calms the whole-picture change
+/// leaves the walkers' steps as they were (realistic autogain_hevc #157, #186: 1.1–1.2).
 /// Also tells the frame after each run: its jump back into motion is no discontinuity.
 struct DuplicateCheck {
   let settings: AuditSettings
 
   func run(_ s: FingerprintStream, motion g: [Float], skipping gapFrames: Set<Int>) -> (findings: [AuditFinding], runEnds: Set<Int>) {
-    let n = s.count, c = s.change
+    let n = s.count, c = s.change, m = s.motion
     var findings: [AuditFinding] = []
     var runEnds = Set<Int>()
     var k = 1
     while k < n {
       let before = median(c, max(1, k - 4), k - 1), gBefore = median(g, max(1, k - 4), k - 1)
+      let mBefore = m.count == n ? median(m, max(1, k - 4), k - 1) : 0
+      // Where something moved locally, a copy has no step of its own either.
       func still(_ f: Int) -> Bool {
         c[f] < settings.duplicateFraction * before && g[f] < settings.duplicateFraction * gBefore && !gapFrames.contains(f)
+          && (mBefore < settings.minimumLocalMotion || m[f] <= settings.duplicateMotion * mBefore)
       }
       guard gBefore >= settings.minimumMotion, still(k) else { k += 1; continue }
       var e = k
@@ -122,23 +129,37 @@ enum FrameRateConversion {
 struct DiscontinuityCheck {
   let settings: AuditSettings
 
-  /// `skipped`: frames whose jump an earlier detector explained.
-  func run(_ s: FingerprintStream, motion g: [Float], skipping skipped: Set<Int>) -> [AuditFinding] {
+  /// `skipped`: frames whose jump an earlier detector explained. The jumps that are changes
+  /// of light (`relit`) are no findings: they come back as `lighting`.
+  func run(_ s: FingerprintStream, motion g: [Float], skipping skipped: Set<Int>) -> (findings: [AuditFinding], lighting: [LightingChange]) {
     let n = s.count
-    guard n > 2 else { return [] }
-    var findings: [AuditFinding] = []
+    guard n > 2 else { return ([], []) }
+    var findings: [AuditFinding] = [], lighting: [LightingChange] = []
     for k in 1..<n {
       guard g[k] >= settings.discontinuityMinimum / 3, !skipped.contains(k) else { continue }
       let before = median(g, max(1, k - 4), k - 1), after = median(g, min(n - 1, k + 1), min(n - 1, k + 4))
       let around = max(before, after, 0.01)
       guard g[k] >= settings.discontinuityRatio * around else { continue }
       guard g[k] >= settings.discontinuityMinimum || confirmedByMotion(s, k, g[k] / max(before, after, 0.001)) else { continue }
+      if relit(s, k) {
+        lighting.append(LightingChange(frame: k, time: s.time[k], gridDistance: Double(g[k]), changed: Double(s.lightChanged[k]),
+                                       kept: Double(s.lightKept[k])))
+        continue
+      }
       findings.append(s.finding(k, k, confidence: Double(min(1, (g[k] / around) / (4 * settings.discontinuityRatio) + 0.5)),
                                 "content discontinuity between frames \(k - 1) and \(k) with no motion leading to it",
                                 .discontinuity(gridDistance: Double(g[k]), changeBefore: Double(before), changeAfter: Double(after),
                                                phashDistance: (s.phash[k] ^ s.phash[k - 1]).nonzeroBitCount)))
     }
-    return findings
+    return (findings, lighting)
+  }
+
+  /// Frame k changed as a change of light does (`Relighting`): at least `lightChanged` of
+  /// the picture changed, at least `lightTextured` of it textured before, and at least
+  /// `lightKept` of that kept its texture.
+  func relit(_ s: FingerprintStream, _ k: Int) -> Bool {
+    guard s.lightKept.count == s.count else { return false }
+    return s.lightChanged[k] >= settings.lightChanged && s.lightTextured[k] >= settings.lightTextured && s.lightKept[k] >= settings.lightKept
   }
 }
 

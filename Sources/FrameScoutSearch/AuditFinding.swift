@@ -55,7 +55,13 @@ public struct AuditFinding: Finding, Hashable {
     /// as the two-step ratio tells (an estimate: it saturates once the mover has left its
     /// old place).
     case motionJump(motionBefore: Double, motionAt: Double, motionAfter: Double, twoStepAround: Double, onTrack: Double,
-                    noiseThreshold: Int, estimatedMissing: Int)
+                    noiseThreshold: Int, estimatedMissing: Int, displacement: Displacement?)
+    /// How far the moving parts moved at a frame against the steady steps around it
+    /// (`CellFlow`, pixels per frame of the analysis picture), and which scale measured it.
+    public struct Displacement: Sendable, Hashable {
+      public var before: Double, at: Double, after: Double
+      public var coarse: Bool
+    }
     /// Single repeated frames at a steady spacing: the pattern of a frame-rate conversion.
     case frameRateConversion(period: Int, repeats: Int)
     /// A jump of the normalised grid much larger than the change around it, and the pHash

@@ -31,9 +31,16 @@ struct PauseCheck {
       let before = median(m, k - w, k - 1), cBefore = median(c, k - w, k - 1)
       // A keyframe re-codes a repeated picture's noise: its change (and its neighbour's, with
       // reordered frames) does not drop, its local motion does.
+      // Nothing in a copy moves: where displacements are measured, no moving cell of it may
+      // have moved (re-encoded copies and frozen pictures of the realistic corpus: none; a
+      // starved encoder's run of tiny frames while a walker enters, audit_night_12fps #33–#40:
+      // steps of 0.6–1.8 px in five of its eight frames).
+      let measured = s.motionSpeed.count == n && s.motionSpeedCoarse.count == n
       func paused(_ f: Int) -> Bool {
         let recoded = (max(0, f - 1)...min(n - 1, f + 1)).contains { s.isKeyframe[$0] }
-        return m[f] <= settings.pauseFraction * before && (c[f] <= settings.pauseChange * cBefore || recoded) && !skipped.contains(f)
+        let moved = measured && !recoded && (s.motionSpeed[f] > 0 || s.motionSpeedCoarse[f] > 0)
+        return m[f] <= settings.pauseFraction * before && (c[f] <= settings.pauseChange * cBefore || recoded) && !moved
+          && !skipped.contains(f)
       }
       // Steady up to the repeat: a person slowing down to stop is no repeated frame.
       guard before >= settings.minimumLocalMotion, steady(m, k - w, k - 1), m[k - 1] >= 0.7 * before, paused(k) else {
@@ -102,22 +109,29 @@ struct PauseCheck {
 }
 
 /// 7. Removed frames amid motion: one frame's step as large as two steps of the steady
-/// motion around it. Two measures of the same thing: the step against the single steps
-/// before and after (`r1`, the larger of the two windows' medians: a single removed frame
-/// makes it about 2), and against the two-step mass around it (`r2`, the frame against the
-/// one two before it: about 1 for a removed frame, 0.5–0.8 for steady motion, higher the
-/// more a step saturates — a 12 fps walker's step is wider than a limb). A frame is a jump
-/// when r1 ≥ `jumpRatio`, r2 ≥ `twoStepRatio` and r1·r2 ≥ `jumpScore` (the geometric
-/// middle between a steady step, about 0.8, and a removed frame, about 2), with
-/// the step isolated (both neighbouring steps at most `isolation` of it: in rain two
-/// large steps follow each other, TestVideos rain_ir #214–#215), the motion around it
-/// coherent (two steps at least `coherence` times one: rain, sensor
-/// noise and flicker change as much in one frame as in two — TestVideos rain_ir 1.0–1.2 —
-/// so a doubled step means nothing there), and `onTrackFraction` of its mass where the
-/// previous frame moved (a light switched on, a
-/// gain step or a cloud changes the whole picture instead). Measured on the realistic
-/// manipulated clips: removed single frames r1 1.4–1.8, r2 1.0–1.05; steady walking at
-/// most r1·r2 1.42.
+/// motion around it. The step is measured twice. Its displacement (`CellFlow`, pixels the
+/// moving parts moved: `d`, the frame's against the median of the steady steps around it)
+/// doubles when a frame is removed and stays about 1 for steady walking. Its mass
+/// (`LocalMotion`) against the single steps before and after (`r1`, the larger of the two
+/// windows' medians) and against the two-step mass around it (`r2`, the frame against the one
+/// two before it: about 1 for a removed frame, 0.5–0.8 for steady motion, higher the more a
+/// step saturates) grows less than twice once a step is wider than a limb.
+///
+/// Every candidate needs r1 ≥ `jumpRatio` and r2 ≥ `twoStepRatio` (more picture changed
+/// than in a steady step, about as much as in two), the motion around it steady and
+/// coherent (two steps at least `coherence` times one: rain, sensor noise and flicker change
+/// as much in one frame as in two — TestVideos rain_ir 1.0–1.2 — so a doubled step means
+/// nothing there), `onTrackFraction` of its mass where the previous frame moved (a light
+/// switched on, a gain step or a cloud changes the whole picture instead), and the step
+/// isolated: both neighbouring steps at most `isolation` of it (in rain two large steps
+/// follow each other, TestVideos rain_ir #214–#215). Where the displacement is measured the
+/// decision is on it: d ≥ `displacementRatio`, isolated in displacement; elsewhere (nothing
+/// textured enough moves) on the mass: r1·r2 ≥ `jumpScore`, isolated in mass.
+///
+/// Measured on the realistic manipulated clips: removed single frames d 1.75–2.4 (r1·r2
+/// 1.33–1.86), 3 or 12 removed 2.3–3.6; steady walking past every other gate d ≤ 1.54, and
+/// then not isolated in displacement (0.84, 1.01). The mass alone could not tell them: steady
+/// walking reached r1·r2 1.42, three of eight single removals stayed under 1.4.
 struct JumpCheck {
   let settings: AuditSettings
 
@@ -136,12 +150,36 @@ struct JumpCheck {
       // The two-step mass around k, leaving out k and k + 1 (both span the jump).
       let two = median(Array(s.motionTwoStep[(k - w)..<k]) + Array(s.motionTwoStep[(k + 2)...(k + w + 1)]), 0, 2 * w - 1)
       let r1 = m[k] / level, r2 = two > 0 ? m[k] / two : 0
-      let steps = median(Array(m[(k - w)..<k]) + Array(m[(k + 1)...(k + w)]), 0, 2 * w - 1)
-      guard r2 >= settings.twoStepRatio, r1 * r2 >= settings.jumpScore, two >= settings.coherence * steps,
-            max(m[k - 1], m[k + 1]) <= settings.isolation * m[k] else { continue }
-      findings.append(jump(s, k, before: before, after: after, twoStep: two, r1: r1, r2: r2))
+      let steps = aroundMedian(m, k)
+      guard r2 >= settings.twoStepRatio, two >= settings.coherence * steps else { continue }
+      if let d = displacement(s, k) {
+        guard d.at >= settings.displacementRatio * d.level, max(d.before, d.after) <= settings.isolation * d.at else { continue }
+        findings.append(jump(s, k, before: before, after: after, twoStep: two, r1: r1, r2: r2, displacement: d))
+      } else {
+        guard r1 * r2 >= settings.jumpScore, max(m[k - 1], m[k + 1]) <= settings.isolation * m[k] else { continue }
+        findings.append(jump(s, k, before: before, after: after, twoStep: two, r1: r1, r2: r2, displacement: nil))
+      }
     }
     return findings
+  }
+
+  /// The median of `v` over the motion window on both sides of `k`, leaving out `k`.
+  func aroundMedian(_ v: [Float], _ k: Int) -> Float {
+    let w = settings.motionWindow
+    return median(Array(v[(k - w)..<k]) + Array(v[(k + 1)...(k + w)]), 0, 2 * w - 1)
+  }
+
+  /// Frame k's displacement, its neighbours' and the steady level around it: on the analysis
+  /// picture while the steady steps are within its range (`fineRange` pixels), on the half
+  /// picture beyond it. Nil where no displacement was measured (too little texture moves).
+  func displacement(_ s: FingerprintStream, _ k: Int) -> (at: Float, before: Float, after: Float, level: Float, coarse: Bool)? {
+    guard s.motionSpeed.count == s.count, s.motionSpeedCoarse.count == s.count else { return nil }
+    let fine = aroundMedian(s.motionSpeed, k)
+    let coarse = fine > settings.fineRange
+    let v = coarse ? s.motionSpeedCoarse : s.motionSpeed
+    let level = coarse ? aroundMedian(v, k) : fine
+    guard level > 0, v[k] > 0 else { return nil }
+    return (v[k], v[k - 1], v[k + 1], level, coarse)
   }
 
   /// Frame k's mass off the track of the motion stands out from the frames around it: the
@@ -154,11 +192,16 @@ struct JumpCheck {
     return off[w] > 0.15 * s.motion[k] && off[w] > 2 * around
   }
 
-  func jump(_ s: FingerprintStream, _ k: Int, before: Float, after: Float, twoStep: Float, r1: Float, r2: Float) -> AuditFinding {
-    let missing = max(1, Int((2 * r2).rounded()) - 1)
-    return s.finding(k, k, confidence: Double(min(0.95, 0.3 + 0.35 * log2(r1 * r2))),
-      "motion jumps between frames \(k - 1) and \(k): a step \(String(format: "%.1f", r1))x the steady steps before and after, \(String(format: "%.1f", r2))x two of them (as if about \(missing) frame\(missing == 1 ? " were" : "s were") missing)",
+  func jump(_ s: FingerprintStream, _ k: Int, before: Float, after: Float, twoStep: Float, r1: Float, r2: Float,
+            displacement d: (at: Float, before: Float, after: Float, level: Float, coarse: Bool)?) -> AuditFinding {
+    let ratio = d.map { $0.at / $0.level } ?? r1 * r2
+    let missing = max(1, Int((d.map { $0.at / $0.level } ?? 2 * r2).rounded()) - 1)
+    let how = d.map { String(format: "the moving parts move %.1fx as far as in the steady steps around it (%.2f against %.2f px)", $0.at / $0.level, $0.at, $0.level) + ", " } ?? ""
+    return s.finding(k, k, confidence: Double(min(0.95, 0.3 + 0.35 * log2(ratio))),
+      "motion jumps between frames \(k - 1) and \(k): \(how)a step \(String(format: "%.1f", r1))x the steady steps before and after, \(String(format: "%.1f", r2))x two of them (as if about \(missing) frame\(missing == 1 ? " were" : "s were") missing)",
       .motionJump(motionBefore: Double(before), motionAt: Double(s.motion[k]), motionAfter: Double(after), twoStepAround: Double(twoStep),
-                  onTrack: Double(s.motionOnTrack[k]), noiseThreshold: Int(s.noiseThreshold[k]), estimatedMissing: missing))
+                  onTrack: Double(s.motionOnTrack[k]), noiseThreshold: Int(s.noiseThreshold[k]), estimatedMissing: missing,
+                  displacement: d.map { AuditFinding.Evidence.Displacement(before: Double($0.before), at: Double($0.at), after: Double($0.after),
+                                                                          coarse: $0.coarse) }))
   }
 }

@@ -58,6 +58,16 @@ public struct FingerprintStream: Sendable {
   public internal(set) var motionOnTrack: [Float] = []
   /// The local motion mass against the frame before the previous one (two steps).
   public internal(set) var motionTwoStep: [Float] = []
+  /// How far the moving parts moved (`CellFlow`, pixels of the analysis picture): measured on
+  /// it (`motionSpeed`, steps up to about a pixel) and on it halved (`motionSpeedCoarse`).
+  public internal(set) var motionSpeed: [Float] = []
+  public internal(set) var motionSpeedCoarse: [Float] = []
+  /// The picture against the ones before it as a change of light (`Relighting`): the
+  /// fractions of cells changed and changed-and-textured, and of those the fraction whose
+  /// texture stayed (0 for the first frames and after a change of picture size).
+  public internal(set) var lightChanged: [Float] = []
+  public internal(set) var lightTextured: [Float] = []
+  public internal(set) var lightKept: [Float] = []
   public internal(set) var noiseThreshold: [UInt8] = []
   /// MD5 of each raw decoded frame and its size in bytes, when asked for.
   public internal(set) var md5: [[UInt8]] = []
@@ -114,6 +124,7 @@ public struct FingerprintStream: Sendable {
     s.reserve(expected)
     let previous = PixelBuffer()
     let localMotion = LocalMotion()
+    let relighting = Relighting()
     let hashInput = PixelBuffer()
     hashInput.resize(width: 32, height: 32)
     var hashReducer: AreaDownsampler? = nil
@@ -145,6 +156,9 @@ public struct FingerprintStream: Sendable {
       }
       let m = localMotion.measure(gray) ?? LocalMotion.Measure(mass: 0, onTrack: 0, twoStep: 0, threshold: 0)
       s.motion.append(m.mass); s.motionOnTrack.append(m.onTrack); s.motionTwoStep.append(m.twoStep)
+      s.motionSpeed.append(m.speed.fine); s.motionSpeedCoarse.append(m.speed.coarse)
+      let light = relighting.measure(gray) ?? Relighting.Measure(changed: 0, textured: 0, kept: 0)
+      s.lightChanged.append(light.changed); s.lightTextured.append(light.textured); s.lightKept.append(light.kept)
       s.noiseThreshold.append(m.threshold)
       gray.copy(to: previous.mutableView.base, destinationStride: previous.mutableView.stride)
       // pHash of the whole frame.
@@ -190,5 +204,7 @@ public struct FingerprintStream: Sendable {
     packetSize.reserveCapacity(n); durationTicks.reserveCapacity(n); phash.reserveCapacity(n); contentHash.reserveCapacity(n)
     grid.reserveCapacity(n * Self.cells); brightness.reserveCapacity(n); change.reserveCapacity(n)
     motion.reserveCapacity(n); motionOnTrack.reserveCapacity(n); motionTwoStep.reserveCapacity(n); noiseThreshold.reserveCapacity(n)
+    motionSpeed.reserveCapacity(n); motionSpeedCoarse.reserveCapacity(n)
+    lightChanged.reserveCapacity(n); lightTextured.reserveCapacity(n); lightKept.reserveCapacity(n)
   }
 }

@@ -84,9 +84,40 @@ final class AuditDetectorTests: XCTestCase {
     // The jump back into motion after the run is a discontinuity on its own, but the run
     // explains it: the driver reports the duplicates only.
     let cuts = DiscontinuityCheck(settings: AuditSettings())
-    XCTAssertEqual(describe(cuts.run(s, motion: motion, skipping: [])), ["discontinuity #65-#65"])
-    XCTAssertEqual(describe(cuts.run(s, motion: motion, skipping: runEnds)), [])
+    XCTAssertEqual(describe(cuts.run(s, motion: motion, skipping: []).findings), ["discontinuity #65-#65"])
+    XCTAssertEqual(describe(cuts.run(s, motion: motion, skipping: runEnds).findings), [])
     XCTAssertEqual(FrameAudit().audit(s).findings, found)
+  }
+
+  /// The grid and the whole-picture change calm for one frame (an auto-gain dip) while the
+  /// local motion goes on: no repeat. The same frame with its local motion gone is one.
+  func testARepeatNeedsItsLocalMotionToStopWhereItIsMeasured() throws {
+    var s = try stream(120)
+    for k in 0..<120 {
+      for c in 0..<FingerprintStream.cells { s.grid[k * FingerprintStream.cells + c] = sin(Float(c) + Float(k) * 0.05) }
+      s.change[k] = k == 0 ? 0 : 0.5
+    }
+    for c in 0..<FingerprintStream.cells { s.grid[60 * FingerprintStream.cells + c] = s.grid[59 * FingerprintStream.cells + c] * 0.999 }
+    s.change[60] = 0.1
+    s.motion = (0..<120).map { $0 == 0 ? 0 : 0.12 }
+    let check = DuplicateCheck(settings: AuditSettings())
+    XCTAssertEqual(describe(check.run(s, motion: s.layoutChange, skipping: []).findings), [], "the walkers walk on")
+    s.motion[60] = 0.001
+    XCTAssertEqual(describe(check.run(s, motion: s.layoutChange, skipping: []).findings), ["duplicate-frame #60-#60"])
+  }
+
+  /// A run of frames whose motion mass drops while some cell in each still moves measurably
+  /// (a starved encoder's tiny frames as a walker enters) is no repeat; the same run with
+  /// nothing moving is one.
+  func testARepeatHasNoMovingPart() throws {
+    var s = try walking(120)
+    s.motionSpeed = (0..<120).map { $0 == 0 ? 0 : 0.7 }
+    s.motionSpeedCoarse = s.motionSpeed
+    for k in 63...64 { s.motion[k] = 0.005; s.motionOnTrack[k] = 0; s.change[k] = 0.01 }   // keyframes at 60 and 70
+    let check = PauseCheck(settings: AuditSettings())
+    XCTAssertEqual(describe(check.run(s, skipping: []).duplicates), [], "its parts still move")
+    for k in 63...64 { s.motionSpeed[k] = 0; s.motionSpeedCoarse[k] = 0 }
+    XCTAssertEqual(describe(check.run(s, skipping: []).duplicates), ["duplicate-frame #63-#64"])
   }
 
   /// Single repeats at a steady spacing become one pattern; scattered ones stay as they are.
@@ -133,10 +164,11 @@ final class AuditDetectorTests: XCTestCase {
   func testSettingsValidateAndDescribeThemselves() throws {
     XCTAssertNoThrow(try AuditSettings().validate())
     XCTAssertEqual(AuditSettings().parameters.map(\.0), ["gap_factor", "irregular_tolerance", "variable_rate_fraction", "minimum_motion",
-                                                          "duplicate_fraction", "discontinuity_minimum", "discontinuity_ratio",
+                                                          "duplicate_fraction", "duplicate_motion", "discontinuity_minimum", "discontinuity_ratio",
+                                                          "light_changed", "light_textured", "light_kept",
                                                           "minimum_local_motion", "motion_window", "steady_ratio", "continuity_ratio",
                                                           "jump_ratio", "two_step_ratio", "jump_score", "coherence", "on_track_fraction",
-                                                          "pause_fraction", "resume_fraction", "pause_change", "isolation",
+                                                          "displacement_ratio", "fine_range", "pause_fraction", "resume_fraction", "pause_change", "isolation",
                                                           "freeze_seconds"])
     var bad = AuditSettings()
     bad.gapFactor = 0.5
@@ -174,7 +206,7 @@ final class AuditDetectorTests: XCTestCase {
     s.motion[140] *= 9; s.motionOnTrack[140] = s.motion[140]; s.motionTwoStep[140] = s.motion[140]
     let found = JumpCheck(settings: AuditSettings()).run(s, skipping: [])
     XCTAssertEqual(describe(found), ["missing-frames #60-#60", "missing-frames #140-#140"])
-    guard case .motionJump(let before, let at, let after, _, let onTrack, _, let missing)? = found.first?.evidence else {
+    guard case .motionJump(let before, let at, let after, _, let onTrack, _, let missing, nil)? = found.first?.evidence else {
       return XCTFail("\(String(describing: found.first))")
     }
     XCTAssertEqual(at, Double(s.motion[60]), accuracy: 1e-6)
@@ -182,6 +214,42 @@ final class AuditDetectorTests: XCTestCase {
     XCTAssertEqual(onTrack, at, accuracy: 1e-6)
     XCTAssertEqual(missing, 1)
     XCTAssertEqual(describe(FrameAudit().audit(s).findings), ["missing-frames #60-#60", "missing-frames #140-#140"])
+  }
+
+  /// Where the displacement is measured it decides: a step whose mass grew only 1.35x (a
+  /// saturated step, under `jumpScore` by the mass) but whose moving parts moved twice as
+  /// far is a removed frame; a step whose mass grew 1.8x while the parts moved as far as
+  /// ever (a shadow or a limb changing more picture) is none; and a doubled displacement
+  /// followed by another large one is not isolated. Beyond a pixel a step is measured on
+  /// the half picture.
+  func testTheDisplacementDecidesWhereItIsMeasured() throws {
+    func walker(massAt: Float, speedAt: Float, next: Float = 1, steady: Float = 0.6) throws -> FingerprintStream {
+      var s = try walking(120, coherent: 1.5)
+      s.motionSpeed = (0..<120).map { $0 == 0 ? 0 : steady * (1 + 0.05 * sin(Float($0) * 1.3)) }
+      s.motionSpeedCoarse = s.motionSpeed.map { $0 * 0.8 + 0.1 }
+      let level = max(median(s.motion, 55, 59), median(s.motion, 61, 65))
+      s.motion[60] = massAt * level; s.motionOnTrack[60] = s.motion[60]; s.motionTwoStep[60] = s.motion[60] * 1.05
+      s.motionSpeed[60] *= speedAt; s.motionSpeedCoarse[60] *= speedAt; s.motionSpeed[61] *= next; s.motionSpeedCoarse[61] *= next
+      return s
+    }
+    let check = JumpCheck(settings: AuditSettings())
+    var saturated = try walker(massAt: 1.35, speedAt: 2)
+    let found = check.run(saturated, skipping: [])
+    XCTAssertEqual(describe(found), ["missing-frames #60-#60"])
+    let measured = (saturated.motionSpeed, saturated.motionSpeedCoarse)
+    (saturated.motionSpeed, saturated.motionSpeedCoarse) = ([], [])
+    XCTAssertEqual(describe(check.run(saturated, skipping: [])), [], "by the mass alone it is none")
+    (saturated.motionSpeed, saturated.motionSpeedCoarse) = measured
+    guard case .motionJump(_, _, _, _, _, _, let missing, let d?)? = found.first?.evidence else { return XCTFail("\(found)") }
+    XCTAssertEqual(missing, 1)
+    XCTAssertEqual(d.at, Double(saturated.motionSpeed[60]), accuracy: 1e-6)
+    XCTAssertFalse(d.coarse)
+    XCTAssertEqual(describe(check.run(try walker(massAt: 1.8, speedAt: 1.05), skipping: [])), [], "the parts moved as far as ever")
+    XCTAssertEqual(describe(check.run(try walker(massAt: 1.8, speedAt: 2, next: 1.8), skipping: [])), [], "not isolated")
+    let fast = try walker(massAt: 1.35, speedAt: 2, steady: 1.6)
+    guard case .motionJump(_, _, _, _, _, _, _, let coarse?)? = check.run(fast, skipping: []).first?.evidence else { return XCTFail() }
+    XCTAssertTrue(coarse.coarse)
+    XCTAssertEqual(coarse.at, Double(fast.motionSpeedCoarse[60]), accuracy: 1e-6)
   }
 
   /// The same doubled step where the motion is incoherent (rain: two steps change no more
