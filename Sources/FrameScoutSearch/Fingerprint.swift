@@ -154,12 +154,7 @@ public struct FingerprintStream: Sendable {
         previous.resize(width: gray.width, height: gray.height)
         s.change.append(0)
       }
-      let m = localMotion.measure(gray) ?? LocalMotion.Measure(mass: 0, onTrack: 0, twoStep: 0, threshold: 0)
-      s.motion.append(m.mass); s.motionOnTrack.append(m.onTrack); s.motionTwoStep.append(m.twoStep)
-      s.motionSpeed.append(m.speed.fine); s.motionSpeedCoarse.append(m.speed.coarse)
-      let light = relighting.measure(gray) ?? Relighting.Measure(changed: 0, textured: 0, kept: 0)
-      s.lightChanged.append(light.changed); s.lightTextured.append(light.textured); s.lightKept.append(light.kept)
-      s.noiseThreshold.append(m.threshold)
+      s.appendMotion(localMotion.measure(gray), relighting.measure(gray))
       gray.copy(to: previous.mutableView.base, destinationStride: previous.mutableView.stride)
       // pHash of the whole frame.
       guard gray.width >= 32 && gray.height >= 32 else {
@@ -197,6 +192,16 @@ public struct FingerprintStream: Sendable {
     s.warnings = decoder.warnings
     s.damage = decoder.damage
     return s
+  }
+
+  /// One frame's local motion and change of light (zeros where there is none to measure).
+  mutating func appendMotion(_ measured: LocalMotion.Measure?, _ light: Relighting.Measure?) {
+    let m = measured ?? LocalMotion.Measure(mass: 0, onTrack: 0, twoStep: 0, threshold: 0)
+    motion.append(m.mass); motionOnTrack.append(m.onTrack); motionTwoStep.append(m.twoStep)
+    motionSpeed.append(m.speed.fine); motionSpeedCoarse.append(m.speed.coarse)
+    noiseThreshold.append(m.threshold)
+    let l = light ?? Relighting.Measure(changed: 0, textured: 0, kept: 0)
+    lightChanged.append(l.changed); lightTextured.append(l.textured); lightKept.append(l.kept)
   }
 
   mutating func reserve(_ n: Int) {
