@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Drives FrameScout's HTML pages in headless Chromium (the system's, through Playwright)
+with real mouse and keyboard events, and prints what the page then shows as one JSON
+object. The XCTest cases in Tests/framescoutTests/BrowserTests.swift run it and assert on
+that JSON; this script only acts and measures.
+
+  browser_check.py pick PAGE.html --rect X0,Y0,X1,Y1 | --polygon X,Y;X,Y;... [--download DIR] [--zoom N] [--screenshot PNG]
+      Opens PAGE from its file:// URL, drags the rectangle (or clicks the polygon's points
+      and double-clicks the last one) at the on-screen place of those source-pixel
+      coordinates, and prints #options, the display scale, the regions file downloaded into
+      DIR, every request the page made that was not file:, data: or blob:, and CSP reports.
+  browser_check.py report REPORT.html [--screenshot PNG]
+      Opens the report from its file:// URL, plays its first <video> (muted) and prints
+      each video's readyState, duration and currentTime once playing, and the before/after
+      pictures found (their natural sizes).
+
+Environment: CHROMIUM (default: chromium on PATH, else /usr/bin/chromium).
+"""
+import argparse
+import json
+import os
+import pathlib
+import shutil
+import sys
+
+from playwright.sync_api import sync_playwright
+
+
+def chromium_path():
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+
+
+def open_page(p, path, viewport):
+    browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"])
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    page = context.new_page()
+    seen = {"requests": [], "csp": [], "errors": []}
+    page.on("request", lambda r: None if r.url.split(":", 1)[0] in ("file", "data", "blob") else seen["requests"].append(r.url))
+    page.on("console", lambda m: seen["csp"].append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    url = pathlib.Path(path).resolve().as_uri()
+    page.goto(url)
+    return browser, page, seen, url
+
+
+def to_screen(page, x, y):
+    """Source pixel (x, y) on screen, from the stage's box and the frame's storage size."""
+    box = page.eval_on_selector("#stage", "s => { const r = s.getBoundingClientRect(); "
+                                "return [r.left, r.top, r.width, r.height, +s.dataset.width, +s.dataset.height]; }")
+    left, top, width, height, w, h = box
+    return left + x / w * width, top + y / h * height
+
+
+def scroll_to(page, x, y):
+    """Scrolls the (zoomed) view so that source pixel (x, y) is in its middle, as a user would."""
+    sx, sy = to_screen(page, x, y)
+    page.eval_on_selector("#view", "(v, p) => { const r = v.getBoundingClientRect(); "
+                          "v.scrollBy(p[0] - (r.left + r.width / 2), p[1] - (r.top + r.height / 2)); }", [sx, sy])
+
+
+def pick(args):
+    result = {}
+    with sync_playwright() as p:
+        browser, page, seen, url = open_page(p, args.page, {"width": 1100, "height": 800})
+        for _ in range(args.zoom):
+            page.click("#zoom-in")
+        if args.rect:
+            x0, y0, x1, y1 = [float(v) for v in args.rect.split(",")]
+            scroll_to(page, (x0 + x1) / 2, (y0 + y1) / 2)
+            page.mouse.move(*to_screen(page, x0, y0))
+            page.mouse.down()
+            # Several moves, as a hand drags.
+            for k in range(1, 9):
+                page.mouse.move(*to_screen(page, x0 + (x1 - x0) * k / 8, y0 + (y1 - y0) * k / 8))
+            page.mouse.up()
+        if args.polygon:
+            page.check("input[name=tool][value=poly]")
+            points = [[float(v) for v in pt.split(",")] for pt in args.polygon.split(";")]
+            for x, y in points[:-1]:
+                page.mouse.click(*to_screen(page, x, y))
+            page.mouse.dblclick(*to_screen(page, *points[-1]))
+        result["coords"] = page.inner_text("#coords")
+        result["options"] = page.inner_text("#options")
+        result["scale"] = page.eval_on_selector("#stage", "s => [s.getBoundingClientRect().width / +s.dataset.width, "
+                                                "s.getBoundingClientRect().height / +s.dataset.height]")
+        if args.download:
+            with page.expect_download() as d:
+                page.click("#download")
+            target = os.path.join(args.download, d.value.suggested_filename)
+            d.value.save_as(target)
+            result["regions_file"] = target
+        if args.screenshot:
+            page.screenshot(path=args.screenshot)
+        result.update(seen)
+        result["url"] = url
+        browser.close()
+    return result
+
+
+def report(args):
+    result = {}
+    with sync_playwright() as p:
+        browser, page, seen, url = open_page(p, args.page, {"width": 1000, "height": 900})
+        videos = page.query_selector_all("video")
+        result["videos"] = len(videos)
+        if videos:
+            page.eval_on_selector("video", "v => { v.muted = true; return v.play(); }")
+            page.wait_for_function("() => { const v = document.querySelector('video'); "
+                                   "return v.readyState >= 2 && v.currentTime > 0; }", timeout=20000)
+            result["played"] = page.eval_on_selector("video", "v => ({readyState: v.readyState, duration: v.duration, "
+                                                     "currentTime: v.currentTime, src: v.getAttribute('src')})")
+        result["pictures"] = page.eval_on_selector_all(
+            "figure.before img, figure.after img, figure.peak img",
+            "imgs => imgs.map(i => ({role: i.closest('figure').className, width: i.naturalWidth, height: i.naturalHeight}))")
+        result["downloads"] = page.eval_on_selector_all("figure.clip a.download", "as => as.map(a => a.getAttribute('href'))")
+        if args.screenshot:
+            page.screenshot(path=args.screenshot, full_page=False)
+        result.update(seen)
+        result["url"] = url
+        browser.close()
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("pick")
+    a.add_argument("page")
+    a.add_argument("--rect")
+    a.add_argument("--polygon")
+    a.add_argument("--download")
+    a.add_argument("--zoom", type=int, default=0)
+    a.add_argument("--screenshot")
+    b = sub.add_parser("report")
+    b.add_argument("page")
+    b.add_argument("--screenshot")
+    args = ap.parse_args()
+    print(json.dumps(pick(args) if args.command == "pick" else report(args)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
