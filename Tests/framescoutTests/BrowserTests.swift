@@ -74,6 +74,29 @@ final class BrowserTests: XCTestCase {
     }
   }
 
+  /// Non-square pixels (a copy of parcel_taken flagged 4:3): the page shows the frame at
+  /// its display aspect (853×360) and still states source pixels: the parcel's box.
+  func testPickOnNonSquarePixelsStatesSourcePixels() throws {
+    let dir = try tempDir()
+    let clip = dir.appendingPathComponent("sar43.mp4").path
+    let ff = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["ffmpeg", "-v", "error", "-y", "-i", try testVideo("parcel_taken.mp4"),
+                                                                   "-frames:v", "60", "-vf", "setsar=4/3", "-c:v", "libx264", "-preset", "ultrafast", clip])
+    XCTAssertEqual(ff.status, 0, ff.err)
+    let page = dir.appendingPathComponent("pick.html").path
+    let r = try framescout(["pick", clip, "-o", page])
+    XCTAssertEqual(r.status, 0, r.err)
+    XCTAssertTrue(try String(contentsOfFile: page, encoding: .utf8).contains("sample aspect 1.333"))
+    let b = try browser(["pick", page, "--rect", "392,146,448,190"])
+    assertOffline(b)
+    let scale = b["scale"] as? [Double] ?? [1, 1]
+    XCTAssertEqual(scale[0] / scale[1], 4.0 / 3.0, accuracy: 0.01, "shown at display aspect")
+    let box = numbers(b["options"] as? String ?? "")
+    XCTAssertEqual(box.count, 4)
+    for (k, truth) in [392.0, 146, 56, 44].enumerated() where k < box.count {
+      XCTAssertEqual(box[k], truth, accuracy: (k % 2 == 0 ? 640 : 360) * 0.01, "\(box)")
+    }
+  }
+
   /// A polygon clicked round the parcel, downloaded as a regions file, gives watch the same
   /// events as the same polygon typed as --roi (and the truth's disappearance). (Drawn with
   /// a margin, 386,140,69,57, watch calls the parcel's removal "appeared": README, watch.)
