@@ -14,7 +14,7 @@ public struct PickSettings: EngineSettings {
   public var open = OpenOptions()
   public static let maximumFrames = 60
 
-  public init() {}
+  public init(at: TimeSpec? = nil, frames: Int = 0, open: OpenOptions = OpenOptions()) { (self.at, self.frames, self.open) = (at, frames, open) }
 
   public func validate() throws(SettingError) {
     if !(0...Self.maximumFrames).contains(frames) { throw SettingError("frames", "must be between 0 and \(Self.maximumFrames)") }
@@ -31,22 +31,16 @@ public struct PickSettings: EngineSettings {
 /// frame cannot be decoded (damaged or missing data), the nearest one that can, with a
 /// warning naming both.
 public struct PickJob: Sendable {
-  public var file: String
-  public var output: String
+  public var file, output: String
   public var settings: PickSettings
 
-  public init(file: String, output: String, settings: PickSettings) {
-    self.file = file
-    self.output = output
-    self.settings = settings
-  }
+  public init(file: String, output: String, settings: PickSettings) { (self.file, self.output, self.settings) = (file, output, settings) }
 
   public func run() throws -> PickReport {
     try settings.validate()
-    let grabber = try FrameGrabber(path: file, options: settings.open)
-    var warnings: [Warning] = []
-    let wanted = try settings.at.map { try grabber.frameNumber(for: $0) } ?? defaultFrame(grabber)
+    let grabber = try FrameGrabber(path: file, options: settings.open), wanted = try settings.at.map { try grabber.frameNumber(for: $0) } ?? defaultFrame(grabber)
     let found = try nearestDecodable(grabber, wanted)
+    var warnings: [Warning] = []
     if found.number != wanted {
       warnings.append(Warning(file: file, message: "frame #\(wanted) could not be decoded; showing the nearest decodable frame, #\(found.number)"))
     }
@@ -73,10 +67,9 @@ public struct PickJob: Sendable {
     return try grabber.frameNumber(for: .seconds((grabber.info.duration ?? 0) / 10))
   }
 
+  /// A frame found for the page: its number, time and pixel shape, and the page's picture.
   struct Decoded {
-    var number: Int
-    var time: Double
-    var sampleAspect: Double
+    var number: Int, time: Double, sampleAspect: Double
     var page: PickPage.Frame
   }
 

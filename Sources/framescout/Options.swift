@@ -107,3 +107,16 @@ func checkReportFolder(_ dir: String?, thumbnails: String?, clips: String?, inpu
   }
   try checkFolder(dir, inputs: inputs)
 }
+
+/// A one-file command's checks: its settings (a usage error naming the option), and its
+/// output (never the input, in an existing folder).
+func checkSettings(_ settings: some EngineSettings, output: String, input: String) throws {
+  do { try settings.validate() } catch { throw error.usage }
+  try checkOutput(output, inputs: [input])
+}
+
+/// A report's line of text on stdout, its warnings on stderr.
+func printText(_ text: String, warnings: [Warning]) {
+  print(text, terminator: "")
+  printWarnings(warnings)
+}

@@ -23,23 +23,13 @@ struct Pick: ParsableCommand {
   @Flag(help: "Open the page in the default browser (xdg-open or open); without one, print its path.") var open = false
   @OptionGroup var input: InputOptions
 
-  var settings: PickSettings {
-    var s = PickSettings()
-    s.at = at
-    s.frames = frames
-    s.open = input.open
-    return s
-  }
+  var settings: PickSettings { PickSettings(at: at, frames: frames, open: input.open) }
 
-  func validate() throws {
-    do { try settings.validate() } catch { throw error.usage }
-    try checkOutput(output, inputs: [file])
-  }
+  func validate() throws { try checkSettings(settings, output: output, input: file) }
 
   func run() throws {
     let report = try PickJob(file: file, output: output, settings: settings).run()
-    print(report.text, terminator: "")
-    printWarnings(report.warnings)
+    printText(report.text, warnings: report.warnings)
     if open && !openInBrowser(report.output) { print("no browser to open it with: open \(URL(fileURLWithPath: report.output).absoluteString)") }
   }
 

@@ -4,7 +4,7 @@ with real mouse and keyboard events, and prints what the page then shows as one 
 object. The XCTest cases in Tests/framescoutTests/BrowserTests.swift run it and assert on
 that JSON; this script only acts and measures.
 
-  browser_check.py pick PAGE.html --rect X0,Y0,X1,Y1 | --polygon X,Y;X,Y;... [--download DIR] [--zoom N] [--screenshot PNG]
+  browser_check.py pick PAGE.html [--rect X0,Y0,X1,Y1] [--polygon X,Y;X,Y;...] [--steps JSON] [--download DIR] [--zoom N] [--screenshot PNG]
       Opens PAGE from its file:// URL, drags the rectangle (or clicks the polygon's points
       and double-clicks the last one) at the on-screen place of those source-pixel
       coordinates, and prints #options, the display scale, the regions file downloaded into
@@ -58,6 +58,34 @@ def scroll_to(page, x, y):
                           "v.scrollBy(p[0] - (r.left + r.width / 2), p[1] - (r.top + r.height / 2)); }", [sx, sy])
 
 
+def drag(page, x0, y0, x1, y1):
+    page.mouse.move(*to_screen(page, x0, y0))
+    page.mouse.down()
+    for k in range(1, 9):     # several moves, as a hand drags
+        page.mouse.move(*to_screen(page, x0 + (x1 - x0) * k / 8, y0 + (y1 - y0) * k / 8))
+    page.mouse.up()
+
+
+def run_steps(page, steps):
+    """Each step one action (source-pixel coordinates), then #options as it reads after it:
+    {"drag": [x0, y0, x1, y1]}, {"click": [x, y]}, {"press": KEY}, {"button": SELECTOR},
+    {"check": SELECTOR} (a radio button)."""
+    seen = []
+    for step in steps:
+        if "drag" in step:
+            drag(page, *step["drag"])
+        elif "click" in step:
+            page.mouse.click(*to_screen(page, *step["click"]))
+        elif "press" in step:
+            page.keyboard.press(step["press"])
+        elif "button" in step:
+            page.click(step["button"])
+        elif "check" in step:
+            page.check(step["check"])
+        seen.append({"options": page.inner_text("#options"), "note": page.inner_text("#note")})
+    return seen
+
+
 def pick(args):
     result = {}
     with sync_playwright() as p:
@@ -67,18 +95,15 @@ def pick(args):
         if args.rect:
             x0, y0, x1, y1 = [float(v) for v in args.rect.split(",")]
             scroll_to(page, (x0 + x1) / 2, (y0 + y1) / 2)
-            page.mouse.move(*to_screen(page, x0, y0))
-            page.mouse.down()
-            # Several moves, as a hand drags.
-            for k in range(1, 9):
-                page.mouse.move(*to_screen(page, x0 + (x1 - x0) * k / 8, y0 + (y1 - y0) * k / 8))
-            page.mouse.up()
+            drag(page, x0, y0, x1, y1)
         if args.polygon:
             page.check("input[name=tool][value=poly]")
             points = [[float(v) for v in pt.split(",")] for pt in args.polygon.split(";")]
             for x, y in points[:-1]:
                 page.mouse.click(*to_screen(page, x, y))
             page.mouse.dblclick(*to_screen(page, *points[-1]))
+        if args.steps:
+            result["steps"] = run_steps(page, json.loads(args.steps))
         result["coords"] = page.inner_text("#coords")
         result["options"] = page.inner_text("#options")
         result["scale"] = page.eval_on_selector("#stage", "s => [s.getBoundingClientRect().width / +s.dataset.width, "
@@ -130,6 +155,7 @@ def main():
     a.add_argument("--polygon")
     a.add_argument("--download")
     a.add_argument("--zoom", type=int, default=0)
+    a.add_argument("--steps", help="a JSON list of actions (see run_steps)")
     a.add_argument("--screenshot")
     b = sub.add_parser("report")
     b.add_argument("page")

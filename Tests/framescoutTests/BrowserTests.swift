@@ -74,6 +74,59 @@ final class BrowserTests: XCTestCase {
     }
   }
 
+  /// Several shapes, edited with the mouse and keys: an include and an exclude drawn, the
+  /// first moved and resized by its corner, the second deleted, the first turned into an
+  /// exclusion, a polygon closed with Enter, one abandoned with Escape, the options copied.
+  /// The regions file downloaded then gives scan what the same options typed give it.
+  func testPickEditsShapesAndTheFileMatchesTheOptions() throws {
+    let dir = try tempDir()
+    let video = try testVideo("parcel_taken.mp4")
+    let page = dir.appendingPathComponent("pick.html").path
+    XCTAssertEqual(try framescout(["pick", video, "-o", page]).status, 0)
+    let steps = """
+      [{"drag": [100, 100, 200, 160]},
+       {"check": "input[name=mode][value=exclude]"}, {"drag": [0, 0, 300, 40]},
+       {"drag": [150, 130, 160, 135]}, {"drag": [210, 165, 230, 175]},
+       {"click": [150, 20]}, {"press": "Delete"},
+       {"click": [150, 130]}, {"button": "#toggle"},
+       {"check": "input[name=tool][value=poly]"}, {"click": [300, 200]}, {"click": [350, 200]}, {"click": [325, 250]}, {"press": "Enter"},
+       {"click": [500, 300]}, {"click": [550, 300]}, {"press": "Escape"},
+       {"check": "input[name=mode][value=include]"}, {"check": "input[name=tool][value=rect]"}, {"drag": [380, 130, 460, 200]},
+       {"button": "#copy"}]
+      """
+    let b = try browser(["pick", page, "--steps", steps, "--download", dir.path])
+    assertOffline(b)
+    let seen = (b["steps"] as? [[String: String]] ?? []).map { $0["options"] ?? "" }
+    XCTAssertEqual(seen.count, 21)
+    guard seen.count == 21 else { return }
+    XCTAssertEqual(seen[0], "--roi 100,100,100,60")
+    XCTAssertEqual(seen[2], "--roi 100,100,100,60 --exclude 0,0,300,40")
+    XCTAssertEqual(seen[3], "--roi 110,105,100,60 --exclude 0,0,300,40", "moved by 10,5")
+    XCTAssertEqual(seen[4], "--roi 110,105,120,70 --exclude 0,0,300,40", "resized by its corner")
+    XCTAssertEqual(seen[6], "--roi 110,105,120,70", "the exclusion deleted")
+    XCTAssertEqual(seen[8], "--exclude 110,105,120,70", "include turned exclude")
+    XCTAssertEqual(seen[13], "--exclude 110,105,120,70 --exclude '300,200;350,200;325,250'", "Enter closes the polygon")
+    XCTAssertEqual(seen[16], seen[13], "Escape abandons the polygon drawn")
+    let options = seen[19]
+    XCTAssertEqual(options, "--exclude 110,105,120,70 --exclude '300,200;350,200;325,250' --roi 380,130,80,70")
+    XCTAssertEqual((b["steps"] as? [[String: String]])?.last?["note"], "copied")
+    // The options as a shell would split them.
+    var typed: [String] = []
+    for m in options.matches(of: /(--\w+) ('([^']*)'|(\S+))/) { typed += [String(m.1), String(m.3 ?? m.4 ?? "")] }
+    let file = try XCTUnwrap(b["regions_file"] as? String)
+    let fromFile = try framescout(["scan", video, "--quiet", "--json", "--regions", file])
+    let byHand = try framescout(["scan", video, "--quiet", "--json"] + typed)
+    XCTAssertEqual(fromFile.status, 0, fromFile.err)
+    func events(_ r: ProcessResult) -> [[String: Any]]? {
+      ((try? JSONSerialization.jsonObject(with: r.output)) as? [String: Any])?["events"] as? [[String: Any]]
+    }
+    XCTAssertEqual(events(fromFile)?.count, 1)
+    func canonical(_ e: [[String: Any]]?) throws -> String {
+      String(decoding: try JSONSerialization.data(withJSONObject: e ?? [], options: .sortedKeys), as: UTF8.self)
+    }
+    XCTAssertEqual(try canonical(events(fromFile)), try canonical(events(byHand)), "the same events from the file as from the options")
+  }
+
   /// Non-square pixels (a copy of parcel_taken flagged 4:3): the page shows the frame at
   /// its display aspect (853×360) and still states source pixels: the parcel's box.
   func testPickOnNonSquarePixelsStatesSourcePixels() throws {
