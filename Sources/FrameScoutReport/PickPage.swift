@@ -57,8 +57,8 @@ public enum PickPage {
       <header><b class="mono">\(e(c.file))</b> <span id="shown">frame #\(c.frame.number) at \(e(c.frame.timecode))</span>,
       \(c.width)×\(c.height) source pixels\(c.sampleAspect == 1 ? "" : String(format: " (sample aspect %.4g: shown at display aspect, coordinates in source pixels)", c.sampleAspect))</header>
       <div id="toolbar">
-      <label><input type="radio" name="tool" value="rect" checked> rectangle (drag)</label>
-      <label><input type="radio" name="tool" value="poly"> polygon (click points; double-click or Enter closes)</label>
+      <label title="drag a rectangle"><input type="radio" name="tool" value="rect" checked> rectangle</label>
+      <label title="click points; double-click or Enter closes, Escape abandons"><input type="radio" name="tool" value="poly"> polygon</label>
       <span class="sep"></span>
       <label><input type="radio" name="mode" value="include" checked> include (--roi)</label>
       <label><input type="radio" name="mode" value="exclude"> exclude (--exclude)</label>
@@ -69,6 +69,9 @@ public enum PickPage {
       <button id="toggle" type="button" disabled>include ⇄ exclude</button><button id="delete" type="button" disabled>delete (Del)</button>
       <span id="coords" class="mono">x –, y –</span>
       </div>
+      <p id="help">Drag a rectangle (also inside another shape), or click a polygon's points (double-click or Enter closes it; Shift+click
+      starts one on a shape). Click a shape to select it: drag it to move it, its corners to reshape it; Del deletes it. Zoom with + and −
+      (or Ctrl+wheel). Coordinates are source pixels.</p>
       <div id="view"><div id="stage" data-width="\(c.width)" data-height="\(c.height)" data-sar="\(c.sampleAspect)" data-file="\(e(c.file))" data-frame="\(c.frame.number)">
       <img id="frame" alt="frame #\(c.frame.number)" draggable="false" src="data:image/jpeg;base64,\(Data(c.frame.jpeg).base64EncodedString())">
       <svg id="overlay" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(c.width) \(c.height)" preserveAspectRatio="none"></svg>
@@ -93,9 +96,9 @@ public enum PickPage {
   public static let style = """
     body{font:14px/1.4 system-ui,sans-serif;margin:8px;color:#222}
     .mono{font-family:ui-monospace,monospace;font-size:12px}
-    header{margin-bottom:4px}#toolbar{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin-bottom:4px}
+    header{margin-bottom:4px}#help{margin:0 0 4px;font-size:12px;color:#555}#toolbar{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin-bottom:4px}
     .sep{width:1px;height:18px;background:#ccc}#coords{margin-left:auto;min-width:11em}
-    #view{overflow:auto;height:calc(100vh - 250px);min-height:200px;background:#333}
+    #view{overflow:auto;height:calc(100vh - 270px);min-height:200px;background:#333}
     #stage{position:relative;margin:0 auto}#frame{display:block;width:100%;height:100%;user-select:none}
     #overlay{position:absolute;left:0;top:0;width:100%;height:100%;cursor:crosshair}
     #overlay .shape{stroke-width:2px;vector-effect:non-scaling-stroke;cursor:move}
@@ -207,10 +210,12 @@ public enum PickPage {
           if (Math.hypot(p[0] - last[0], (p[1] - last[1]) * sar) > 4 * perScreen()) draft.pts.push(p);
         } else if (t.handle !== undefined) {
           selected = +t.shape; drag = {kind: "handle", handle: t.handle};
-        } else if (t.shape !== undefined) {
+        } else if (t.shape !== undefined && (+t.shape === selected || (tool() === "poly" && !ev.shiftKey))) {
           selected = +t.shape; drag = {kind: "move", last: p};
         } else if (tool() === "rect") {
-          selected = -1; draft = {type: "rect", mode: mode(), x0: p[0], y0: p[1], x1: p[0], y1: p[1]};
+          // Over a shape not selected: a drag draws (an exclusion inside a region), a click selects it.
+          draft = {type: "rect", mode: mode(), x0: p[0], y0: p[1], x1: p[0], y1: p[1], under: t.shape !== undefined ? +t.shape : -1};
+          selected = -1;
         } else {
           selected = -1; draft = {type: "poly", mode: mode(), pts: [p]};
         }
@@ -227,7 +232,10 @@ public enum PickPage {
       svg.addEventListener("pointerup", ev => {
         if (draft && draft.type === "rect") {
           const k = perScreen();
+          const under = draft.under;
+          delete draft.under;
           if (Math.abs(draft.x1 - draft.x0) >= 3 * k && Math.abs(draft.y1 - draft.y0) >= 3 * k) { shapes.push(draft); selected = shapes.length - 1; }
+          else selected = under;
           draft = null;
         }
         drag = null; draw();

@@ -89,7 +89,7 @@ def run_steps(page, steps):
 def pick(args):
     result = {}
     with sync_playwright() as p:
-        browser, page, seen, url = open_page(p, args.page, {"width": 1100, "height": 800})
+        browser, page, seen, url = open_page(p, args.page, {"width": args.width, "height": args.height})
         for _ in range(args.zoom):
             page.click("#zoom-in")
         if args.rect:
@@ -125,7 +125,7 @@ def pick(args):
 def report(args):
     result = {}
     with sync_playwright() as p:
-        browser, page, seen, url = open_page(p, args.page, {"width": 1000, "height": 900})
+        browser, page, seen, url = open_page(p, args.page, {"width": args.width, "height": args.height})
         videos = page.query_selector_all("video")
         result["videos"] = len(videos)
         if videos:
@@ -139,6 +139,8 @@ def report(args):
             "imgs => imgs.map(i => ({role: i.closest('figure').className, width: i.naturalWidth, height: i.naturalHeight}))")
         result["downloads"] = page.eval_on_selector_all("figure.clip a.download", "as => as.map(a => a.getAttribute('href'))")
         if args.screenshot:
+            page.eval_on_selector_all(".thumbs", "t => t.length && t[0].closest('section').scrollIntoView()")
+            page.wait_for_timeout(1500)     # a moment of playing
             page.screenshot(path=args.screenshot, full_page=False)
         result.update(seen)
         result["url"] = url
@@ -160,6 +162,9 @@ def main():
     b = sub.add_parser("report")
     b.add_argument("page")
     b.add_argument("--screenshot")
+    for parser, size in ((a, (1100, 800)), (b, (1000, 900))):
+        parser.add_argument("--width", type=int, default=size[0], help="viewport width")
+        parser.add_argument("--height", type=int, default=size[1], help="viewport height")
     args = ap.parse_args()
     print(json.dumps(pick(args) if args.command == "pick" else report(args)))
 

@@ -75,9 +75,10 @@ final class BrowserTests: XCTestCase {
   }
 
   /// Several shapes, edited with the mouse and keys: an include and an exclude drawn, the
-  /// first moved and resized by its corner, the second deleted, the first turned into an
-  /// exclusion, a polygon closed with Enter, one abandoned with Escape, the options copied.
-  /// The regions file downloaded then gives scan what the same options typed give it.
+  /// first selected, moved and resized by its corner, the second deleted, the first turned
+  /// into an exclusion, a polygon closed with Enter, one abandoned with Escape, a region and
+  /// an exclusion drawn inside it, the options copied. The regions file downloaded then
+  /// gives scan what the same options typed give it.
   func testPickEditsShapesAndTheFileMatchesTheOptions() throws {
     let dir = try tempDir()
     let video = try testVideo("parcel_taken.mp4")
@@ -86,29 +87,31 @@ final class BrowserTests: XCTestCase {
     let steps = """
       [{"drag": [100, 100, 200, 160]},
        {"check": "input[name=mode][value=exclude]"}, {"drag": [0, 0, 300, 40]},
-       {"drag": [150, 130, 160, 135]}, {"drag": [210, 165, 230, 175]},
+       {"click": [150, 130]}, {"drag": [150, 130, 160, 135]}, {"drag": [210, 165, 230, 175]},
        {"click": [150, 20]}, {"press": "Delete"},
        {"click": [150, 130]}, {"button": "#toggle"},
        {"check": "input[name=tool][value=poly]"}, {"click": [300, 200]}, {"click": [350, 200]}, {"click": [325, 250]}, {"press": "Enter"},
        {"click": [500, 300]}, {"click": [550, 300]}, {"press": "Escape"},
-       {"check": "input[name=mode][value=include]"}, {"check": "input[name=tool][value=rect]"}, {"drag": [380, 130, 460, 200]},
+       {"check": "input[name=mode][value=include]"}, {"check": "input[name=tool][value=rect]"}, {"drag": [360, 120, 470, 210]},
+       {"click": [600, 330]}, {"check": "input[name=mode][value=exclude]"}, {"drag": [380, 130, 400, 150]},
        {"button": "#copy"}]
       """
     let b = try browser(["pick", page, "--steps", steps, "--download", dir.path])
     assertOffline(b)
     let seen = (b["steps"] as? [[String: String]] ?? []).map { $0["options"] ?? "" }
-    XCTAssertEqual(seen.count, 21)
-    guard seen.count == 21 else { return }
+    XCTAssertEqual(seen.count, 25)
+    guard seen.count == 25 else { return }
     XCTAssertEqual(seen[0], "--roi 100,100,100,60")
     XCTAssertEqual(seen[2], "--roi 100,100,100,60 --exclude 0,0,300,40")
-    XCTAssertEqual(seen[3], "--roi 110,105,100,60 --exclude 0,0,300,40", "moved by 10,5")
-    XCTAssertEqual(seen[4], "--roi 110,105,120,70 --exclude 0,0,300,40", "resized by its corner")
-    XCTAssertEqual(seen[6], "--roi 110,105,120,70", "the exclusion deleted")
-    XCTAssertEqual(seen[8], "--exclude 110,105,120,70", "include turned exclude")
-    XCTAssertEqual(seen[13], "--exclude 110,105,120,70 --exclude '300,200;350,200;325,250'", "Enter closes the polygon")
-    XCTAssertEqual(seen[16], seen[13], "Escape abandons the polygon drawn")
-    let options = seen[19]
-    XCTAssertEqual(options, "--exclude 110,105,120,70 --exclude '300,200;350,200;325,250' --roi 380,130,80,70")
+    XCTAssertEqual(seen[4], "--roi 110,105,100,60 --exclude 0,0,300,40", "moved by 10,5")
+    XCTAssertEqual(seen[5], "--roi 110,105,120,70 --exclude 0,0,300,40", "resized by its corner")
+    XCTAssertEqual(seen[7], "--roi 110,105,120,70", "the exclusion deleted")
+    XCTAssertEqual(seen[9], "--exclude 110,105,120,70", "include turned exclude")
+    XCTAssertEqual(seen[14], "--exclude 110,105,120,70 --exclude '300,200;350,200;325,250'", "Enter closes the polygon")
+    XCTAssertEqual(seen[17], seen[14], "Escape abandons the polygon drawn")
+    let options = seen[24]
+    XCTAssertEqual(options, "--exclude 110,105,120,70 --exclude '300,200;350,200;325,250' --roi 360,120,110,90 --exclude 380,130,20,20",
+                   "an exclusion drawn inside a region")
     XCTAssertEqual((b["steps"] as? [[String: String]])?.last?["note"], "copied")
     // The options as a shell would split them.
     var typed: [String] = []
