@@ -60,6 +60,7 @@ public struct WatchReport: JobReport {
     if files.count > 1 { line += "  (timeline \(Timecode.format(c.timelineTime)))" }
     if let p = c.beforeThumbnail { line += "\n    before: \(p)" }
     if let p = c.afterThumbnail { line += "\n    after: \(p)" }
+    if let p = c.clip { line += "\n    clip: \(p)" }
     return line
   }
 

@@ -18,7 +18,7 @@ public enum HTMLReport {
       table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
       code,.mono{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
       .failed{color:#b00020}.file{border-top:1px solid #ddd;margin-top:24px;padding-top:8px}
-      .thumbs figure{display:inline-block;margin:4px;font-size:12px;vertical-align:top}.thumbs img,.thumbs video{width:240px;display:block}
+      .thumbs figure{display:inline-block;margin:4px;font-size:12px;vertical-align:top;width:240px}.thumbs img,.thumbs video{width:240px;display:block}
       </style></head><body>
       <h1>FrameScout report</h1>
 

@@ -120,3 +120,6 @@ func printText(_ text: String, warnings: [Warning]) {
   print(text, terminator: "")
   printWarnings(warnings)
 }
+
+/// This run's command line, each word quoted for a shell where it needs it.
+var invocation: String { CommandLine.arguments.dropFirst().reduce("framescout") { $0 + " " + shellQuoted($1) } }

@@ -109,14 +109,11 @@ struct Scan: ParsableCommand {
     if let dir = clips {
       printWarnings(try report.writeClips(into: dir))
     }
-    if let dir = self.report {
-      try report.writeThumbnails(into: ReportFolder.path(dir, ReportFolder.thumbs), recorded: ReportFolder.relative(ReportFolder.thumbs))
-      printWarnings(try report.writeClips(into: ReportFolder.path(dir, ReportFolder.clips), recorded: ReportFolder.relative(ReportFolder.clips)))
-      try ReportFolder.write(report.json, into: dir)
-    }
+    if let dir = self.report { printWarnings(try report.writeFolder(dir, commandLine: invocation)) }
     if json { print(report.json.serialized(), terminator: "") }
     else if csv { print(report.csv, terminator: "") }
     else { print(report.text(elapsed: elapsed), terminator: "") }
+    if let dir = self.report, !json && !csv { print("report: " + ReportFolder.path(dir, "report.html")) }
     printWarnings(report.allWarnings)
   }
 }

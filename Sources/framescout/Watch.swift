@@ -77,11 +77,8 @@ struct Watch: ParsableCommand {
     job.recordsInputs = json || self.report != nil
     var (report, elapsed) = try timed { try job.run() }
     if let dir = thumbnails { try report.writeThumbnails(into: dir) }
-    if let dir = self.report {
-      try report.writeThumbnails(into: ReportFolder.path(dir, ReportFolder.thumbs), recorded: ReportFolder.relative(ReportFolder.thumbs))
-      printWarnings(try report.writeClips(into: ReportFolder.path(dir, ReportFolder.clips), recorded: ReportFolder.relative(ReportFolder.clips)))
-      try ReportFolder.write(report.json, into: dir)
-    }
+    if let dir = self.report { printWarnings(try report.writeFolder(dir, commandLine: invocation)) }
     printReport(report, json: json, elapsed: elapsed)
+    if let dir = self.report, !json { print("report: " + ReportFolder.path(dir, "report.html")) }
   }
 }

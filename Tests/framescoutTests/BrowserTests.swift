@@ -185,11 +185,18 @@ final class BrowserTests: XCTestCase {
   }
 
   /// watch --report: the page plays the change's clip (readyState >= 2, the clip's
-  /// duration) and shows the before and after pictures; the folder holds only relative links.
+  /// duration) and shows the before and after pictures, after the folder is moved (as to a
+  /// USB stick): it holds only relative links.
   func testWatchReportPlaysTheClipAndShowsBeforeAfter() throws {
-    let dir = try tempDir().appendingPathComponent("report")
-    let r = try framescout(["watch", try testVideo("parcel_taken.mp4"), "--roi", "392,146,56,44", "--report", dir.path])
+    let written = try tempDir().appendingPathComponent("report")
+    let r = try framescout(["watch", try testVideo("parcel_taken.mp4"), "--roi", "392,146,56,44", "--report", written.path])
     XCTAssertEqual(r.status, 0, r.err)
+    XCTAssertTrue(r.out.hasSuffix("report: \(written.path)/report.html\n"), r.out)
+    let json = try String(contentsOf: written.appendingPathComponent("report.json"), encoding: .utf8)
+    XCTAssertTrue(json.contains("\"command_line\": \"framescout watch "), json)
+    XCTAssertTrue(json.contains("\"clip\": \"clips/parcel_taken-change1.mp4\""), json)
+    let dir = try tempDir().appendingPathComponent("stick")
+    try FileManager.default.moveItem(at: written, to: dir)
     let b = try browser(["report", dir.appendingPathComponent("report.html").path])
     assertOffline(b)
     XCTAssertEqual(b["videos"] as? Int, 1)
@@ -202,7 +209,8 @@ final class BrowserTests: XCTestCase {
     let roles = (b["pictures"] as? [[String: Any]] ?? []).filter { ($0["width"] as? Int ?? 0) > 0 }.compactMap { $0["role"] as? String }
     XCTAssertEqual(roles, ["before", "after"])
     let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
-    XCTAssertFalse(html.contains(dir.path), "no absolute path in the page")
+    let links = html.matches(of: /(?:src|href)="([^"]*)"/).map { String($0.1) }
+    XCTAssertEqual(links.filter { !$0.hasPrefix("data:") }, [src, src], "the clip, linked relative to the page (the video and its link)")
   }
 
   /// batch --clips: report.html plays a scan event's clip; a clip browsers cannot play
