@@ -151,7 +151,8 @@ public enum PickPage {
         return shapes.map(s => (s.mode === "exclude" ? "--exclude " : "--roi ") + (s.type === "poly" ? "'" + regionText(s) + "'" : regionText(s))).join(" ");
       }
       function regionsFile() {
-        let t = "# framescout regions: " + stage.dataset.file + ", frame #" + stage.dataset.frame + ", " + W + "x" + H + " source pixels\n";
+        // The header is a comment: a file name with a line break must not end it.
+        let t = "# framescout regions: " + stage.dataset.file.replace(/[\r\n]+/g, " ") + ", frame #" + stage.dataset.frame + ", " + W + "x" + H + " source pixels\n";
         t += "# one region a line (x,y,w,h or x1,y1;x2,y2;...); 'exclude REGION' excludes. Use: --regions FILE\n";
         for (const s of shapes) t += (s.mode === "exclude" ? "exclude " : "") + regionText(s) + "\n";
         return t;

@@ -44,8 +44,9 @@ def open_page(p, path, viewport):
 
 
 def to_screen(page, x, y):
-    """Source pixel (x, y) on screen, from the stage's box and the frame's storage size."""
-    box = page.eval_on_selector("#stage", "s => { const r = s.getBoundingClientRect(); "
+    """Source pixel (x, y) on screen: where the picture is drawn (the <img>'s box, not the
+    overlay's, so the overlay's mapping is what the test checks) and the frame's storage size."""
+    box = page.eval_on_selector("#frame", "i => { const r = i.getBoundingClientRect(), s = document.getElementById('stage'); "
                                 "return [r.left, r.top, r.width, r.height, +s.dataset.width, +s.dataset.height]; }")
     left, top, width, height, w, h = box
     return left + x / w * width, top + y / h * height
@@ -69,7 +70,8 @@ def drag(page, x0, y0, x1, y1):
 def run_steps(page, steps):
     """Each step one action (source-pixel coordinates), then #options as it reads after it:
     {"drag": [x0, y0, x1, y1]}, {"click": [x, y]}, {"press": KEY}, {"button": SELECTOR},
-    {"check": SELECTOR} (a radio button)."""
+    {"check": SELECTOR} (a radio button); any step may add "wait": SELECTOR, an element
+    whose text to wait for."""
     seen = []
     for step in steps:
         if "drag" in step:
@@ -82,6 +84,8 @@ def run_steps(page, steps):
             page.click(step["button"])
         elif "check" in step:
             page.check(step["check"])
+        if "wait" in step:     # until that element shows text (a copy answers asynchronously)
+            page.wait_for_function("s => document.querySelector(s).textContent.trim() !== ''", arg=step["wait"], timeout=5000)
         seen.append({"options": page.inner_text("#options"), "note": page.inner_text("#note")})
     return seen
 
@@ -106,8 +110,9 @@ def pick(args):
             result["steps"] = run_steps(page, json.loads(args.steps))
         result["coords"] = page.inner_text("#coords")
         result["options"] = page.inner_text("#options")
-        result["scale"] = page.eval_on_selector("#stage", "s => [s.getBoundingClientRect().width / +s.dataset.width, "
-                                                "s.getBoundingClientRect().height / +s.dataset.height]")
+        result["scale"] = page.eval_on_selector("#frame", "i => { const s = document.getElementById('stage'); "
+                                                "return [i.getBoundingClientRect().width / +s.dataset.width, "
+                                                "i.getBoundingClientRect().height / +s.dataset.height]; }")
         if args.download:
             with page.expect_download() as d:
                 page.click("#download")

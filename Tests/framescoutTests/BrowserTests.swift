@@ -94,7 +94,7 @@ final class BrowserTests: XCTestCase {
        {"click": [500, 300]}, {"click": [550, 300]}, {"press": "Escape"},
        {"check": "input[name=mode][value=include]"}, {"check": "input[name=tool][value=rect]"}, {"drag": [360, 120, 470, 210]},
        {"click": [600, 330]}, {"check": "input[name=mode][value=exclude]"}, {"drag": [380, 130, 400, 150]},
-       {"button": "#copy"}]
+       {"button": "#copy", "wait": "#note"}]
       """
     let b = try browser(["pick", page, "--steps", steps, "--download", dir.path])
     assertOffline(b)
