@@ -26,6 +26,18 @@ final class PickCommandTests: XCTestCase {
     XCTAssertTrue(html.contains("data-width=\"640\" data-height=\"360\""))
   }
 
+  /// A hostile file name is text on the page (title, header, data attribute), never markup.
+  func testFileNameIsEscaped() throws {
+    let dir = try tempDir()
+    let hostile = dir.appendingPathComponent("<b onmouseover=\"x\">'cam'.mp4").path
+    try FileManager.default.copyItem(atPath: try testVideo("parcel_taken.mp4"), toPath: hostile)
+    let page = dir.appendingPathComponent("pick.html").path
+    XCTAssertEqual(try framescout(["pick", hostile, "-o", page]).status, 0)
+    let html = try String(contentsOfFile: page, encoding: .utf8)
+    XCTAssertTrue(html.contains("&lt;b onmouseover=&quot;x&quot;&gt;&#39;cam&#39;.mp4"))
+    XCTAssertFalse(html.contains("<b onmouseover"))
+  }
+
   /// A frame that cannot be decoded (truncated.mp4 lists 226 packets, 225 frames decode)
   /// gives the nearest decodable one and a warning naming both.
   func testUndecodableFrameGivesTheNearestDecodableOne() throws {
