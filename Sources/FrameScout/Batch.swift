@@ -32,6 +32,8 @@ public struct BatchSettings: EngineSettings {
   /// How each file's wall clock is found and corrected (`--clock`, `--clock-offset`,
   /// `--clock-drift`; a first-frame time of the user's would fit one file, not a folder).
   public var clock = ClockRequest()
+  /// Whether each event's clip is stream-copied into OUT/clips (linked from report.html).
+  public var clips = false
 
   public init(roots: [String], out: String) {
     self.roots = roots
@@ -71,6 +73,7 @@ public struct BatchSettings: EngineSettings {
     if let watch { fields.append(("watch", .object(watch.parameters))) }
     fields.append(("threads", .int(threads)))
     if let audit { fields.append(("audit", .object(audit.parameters))) }
+    if clips { fields.append(("clips", .bool(true))) }     // stated only when asked (records without clips are not reused)
     // Stated only when asked, so a report without it reads as before; part of the resume
     // digest then, so no record with other wall times is reused.
     var recorded = clock
@@ -133,7 +136,8 @@ public final class BatchRunner: @unchecked Sendable {
   static func hex<D: Sequence>(_ d: D) -> String where D.Element == UInt8 { d.map { String(format: "%02x", $0) }.joined() }
 
   var stateDir: String { (settings.out as NSString).appendingPathComponent("state") }
-  var thumbsDir: String { (settings.out as NSString).appendingPathComponent("thumbs") }
+  var thumbsDir: String { ReportFolder.path(settings.out, ReportFolder.thumbs) }
+  var clipsDir: String { ReportFolder.path(settings.out, ReportFolder.clips) }
 
   /// A short stable name for a path (thumbnail and state file names).
   public static func id(of path: String) -> String { String(hex(SHA256.hash(data: Data(path.utf8))).prefix(16)) }
@@ -319,7 +323,7 @@ public final class BatchRunner: @unchecked Sendable {
     return Self.id(of: path) + "-" + String(stem.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(40))
   }
 
-  func relativeThumbnail(_ path: String) -> String { "thumbs/" + (path as NSString).lastPathComponent }
+  func relativeThumbnail(_ path: String) -> String { ReportFolder.relative(ReportFolder.thumbs)(path) }
 
   func scan(_ path: String, _ settings: ScanSettings, into findings: inout Findings) throws {
     var scan = settings
@@ -329,6 +333,9 @@ public final class BatchRunner: @unchecked Sendable {
     var report = try job.run()
     let stem = thumbnailStem(path)
     try report.writeThumbnails(into: thumbsDir, name: { k, e in "\(stem)-scan\(k + 1)-\(e.peak.frame).jpg" }, recorded: relativeThumbnail)
+    if self.settings.clips {
+      report.warnings += try report.writeClips(into: clipsDir, stem: { _ in stem + "-scan" }, recorded: ReportFolder.relative(ReportFolder.clips))
+    }
     findings.add(report.events, engine: "scan", warnings: report.warnings.map(\.message))
   }
 
@@ -341,6 +348,10 @@ public final class BatchRunner: @unchecked Sendable {
     var report = try job.run()
     let stem = thumbnailStem(path)
     try report.writeThumbnails(into: thumbsDir, name: { pos, role in "\(stem)-watch-\(pos.frame)-\(role).jpg" }, recorded: relativeThumbnail)
+    if self.settings.clips {
+      report.warnings += try report.writeClips(into: clipsDir, name: { k, _ in "\(stem)-watch-change\(k + 1)" },
+                                               recorded: ReportFolder.relative(ReportFolder.clips))
+    }
     findings.add(report.changes, engine: "watch", warnings: report.warnings.map(\.message))
   }
 
@@ -394,17 +405,14 @@ public final class BatchRunner: @unchecked Sendable {
       csv += fields.map(csvField).joined(separator: ",") + "\n"
     }
     try AtomicFile.write(Array(csv.utf8), to: (out as NSString).appendingPathComponent("report.csv"))
-    let html = HTMLReport.render(doc) { rel in
-      FileManager.default.contents(atPath: (out as NSString).appendingPathComponent(rel)).map { Array($0) }
-    }
-    try AtomicFile.write(Array(html.utf8), to: (out as NSString).appendingPathComponent("report.html"))
+    try ReportFolder.writePage(doc, into: out)
   }
 
   /// Joins shard outputs: every OUT_k/report.json's records and thumbnails into `out`, and
   /// the reports written as one run would have written them.
   public static func merge(_ folders: [String], into out: String) throws -> [FileRecord] {
     var records: [FileRecord] = [], commandLine = "", parameters: [(String, JSONValue)] = []
-    try OutputFolder.make((out as NSString).appendingPathComponent("thumbs"))
+    try OutputFolder.make(ReportFolder.path(out, ReportFolder.thumbs))
     var seen = Set<String>()
     for folder in folders {
       let path = (folder as NSString).appendingPathComponent("report.json")
@@ -429,10 +437,13 @@ public final class BatchRunner: @unchecked Sendable {
         records.append(FileRecord(input: input, events: events.filter { $0["file"]?.stringValue == p },
                                   failed: input["status"]?.stringValue == "failed"))
       }
-      let thumbs = (folder as NSString).appendingPathComponent("thumbs")
-      for name in (try? FileManager.default.contentsOfDirectory(atPath: thumbs)) ?? [] where !name.hasPrefix(".") {
-        if let data = FileManager.default.contents(atPath: (thumbs as NSString).appendingPathComponent(name)) {
-          try AtomicFile.write(Array(data), to: ((out as NSString).appendingPathComponent("thumbs") as NSString).appendingPathComponent(name))
+      for sub in [ReportFolder.thumbs, ReportFolder.clips] {
+        let from = ReportFolder.path(folder, sub), to = ReportFolder.path(out, sub)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: from)) ?? [] where !name.hasPrefix(".") {
+          if let data = FileManager.default.contents(atPath: ReportFolder.path(from, name)) {
+            try OutputFolder.make(to)
+            try AtomicFile.write(Array(data), to: ReportFolder.path(to, name))
+          }
         }
       }
     }

@@ -47,10 +47,12 @@ extension ScanReport {
 
   /// Each event's padded range copied (no re-encode, from the keyframe at or before the
   /// padded start, timestamps from zero) into its own file per input file it touches, named
-  /// FILE-eventK.EXT (FILE-eventK-partN.EXT when it spans files), into `dir` (created only
-  /// when there is an event). Returns a note for each clip that had no packets to copy.
+  /// FILE-eventK.EXT (FILE-eventK-partN.EXT when it spans files; FILE is `stem(path)`),
+  /// into `dir` (created only when there is an event); the event records `recorded(path)`.
+  /// Returns a note for each clip that had no packets to copy.
   @discardableResult
-  public mutating func writeClips(into dir: String) throws -> [Warning] {
+  public mutating func writeClips(into dir: String, stem: ((String) -> String)? = nil,
+                                  recorded: (String) -> String = { $0 }) throws -> [Warning] {
     var notes: [Warning] = []
     if !events.isEmpty { try OutputFolder.make(dir) }
     for k in events.indices {
@@ -63,10 +65,10 @@ extension ScanReport {
         let entry = timeline.entries[f]
         let url = URL(fileURLWithPath: entry.path)
         let ext = Remuxer.clipExtension(for: entry.path)
-        let name = url.deletingPathExtension().lastPathComponent + "-event\(k + 1)" + (parts.count > 1 ? "-part\(n + 1)" : "") + "." + ext
+        let name = (stem?(entry.path) ?? url.deletingPathExtension().lastPathComponent) + "-event\(k + 1)" + (parts.count > 1 ? "-part\(n + 1)" : "") + "." + ext
         let out = (dir as NSString).appendingPathComponent(name)
         let copied = try Remuxer.copy(path: entry.path, from: max(0, ps - entry.offset), to: pe - entry.offset, into: out, options: settings.open)
-        events[k].clips.append(out)
+        events[k].clips.append(recorded(out))
         if copied.packets == 0 { notes.append(Warning(file: entry.path, message: "event \(k + 1) has no packets to copy")) }
       }
     }

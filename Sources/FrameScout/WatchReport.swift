@@ -60,6 +60,7 @@ public struct WatchReport: JobReport {
     if files.count > 1 { line += "  (timeline \(Timecode.format(c.timelineTime)))" }
     if let p = c.beforeThumbnail { line += "\n    before: \(p)" }
     if let p = c.afterThumbnail { line += "\n    after: \(p)" }
+    if let p = c.clip { line += "\n    clip: \(p)" }
     return line
   }
 
@@ -95,6 +96,32 @@ public struct WatchReport: JobReport {
   }
 }
 
+extension WatchReport {
+  /// Seconds of footage a change's clip holds before and after the change's first frame.
+  public static let clipPadding = 3.0
+
+  /// Each change's moment, `clipPadding` either side, copied without re-encoding (from the
+  /// keyframe at or before, timestamps from zero) into `dir` as FILE-changeK.EXT, or
+  /// `name(k, path)` + "." + EXT; the change records `recorded(path)`. Returns a note for
+  /// each clip that had no packets to copy.
+  @discardableResult
+  public mutating func writeClips(into dir: String, name: ((Int, String) -> String)? = nil,
+                                  recorded: (String) -> String = { $0 }) throws -> [Warning] {
+    var notes: [Warning] = []
+    if !changes.isEmpty { try OutputFolder.make(dir) }
+    for k in changes.indices {
+      let pos = changes[k].after, path = files[pos.file]
+      let stem = name?(k, path) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + "-change\(k + 1)"
+      let out = (dir as NSString).appendingPathComponent(stem + "." + Remuxer.clipExtension(for: path))
+      let copied = try Remuxer.copy(path: path, from: max(0, pos.time - Self.clipPadding), to: pos.time + Self.clipPadding,
+                                    into: out, options: settings.open)
+      changes[k].clip = recorded(out)
+      if copied.packets == 0 { notes.append(Warning(file: path, message: "change \(k + 1) has no packets to copy")) }
+    }
+    return notes
+  }
+}
+
 extension RegionChange: ReportedFinding {
   /// DESIGN.md's event: file, kind, start, end, score, region, thumbnails (before, after),
   /// then timeline_time, previous_state_since, previous_state_last_seen (frame and time),
@@ -108,6 +135,7 @@ extension RegionChange: ReportedFinding {
       path.map { (role, JSONValue.string($0)) }
     }
     if !thumbnails.isEmpty { fields.append(("thumbnails", .object(thumbnails))) }
+    if let clip { fields.append(("clip", .string(clip))) }
     fields += [
       ("timeline_time", .double(JSONValue.rounded(timelineTime, 6))), ("previous_state_since", .int(previousStateSince.frame)),
       ("previous_state_last_seen", .int(before.frame)), ("previous_state_last_seen_time", .double(JSONValue.rounded(before.time, 6))),

@@ -33,21 +33,30 @@ public enum JPEGEncoder {
 /// Writes bytes to `path` atomically: a temporary file beside it, then a rename, so a
 /// killed run never leaves half a file.
 public enum AtomicFile {
+  /// The corresponding C calls are `open` (O_CREAT | O_EXCL), `write`, `close` and `rename`;
+  /// a failure names the reason as the system gives it ("Permission denied", "Read-only
+  /// file system", "No space left on device").
   public static func write(_ bytes: [UInt8], to path: String) throws(MediaError) {
     let url = URL(fileURLWithPath: path)
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    do {
-      try Data(bytes).write(to: tmp)
-      if rename(tmp.path, url.path) != 0 {
-        let e = errno
-        try? FileManager.default.removeItem(at: tmp)
-        throw MediaError(file: path, kind: .writeFailed, reason: "cannot write: \(String(cString: strerror(e)))")
-      }
-    } catch let e as MediaError {
-      throw e
-    } catch {
-      try? FileManager.default.removeItem(at: tmp)
-      throw MediaError(file: path, kind: .writeFailed, reason: "cannot write: \((error as NSError).localizedDescription)")
+    let dir = url.deletingLastPathComponent().path
+    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+    func failure(_ what: String) -> MediaError {
+      MediaError(file: path, kind: .writeFailed, reason: "\(what): \(String(cString: strerror(errno)))")
     }
+    unlink(tmp)
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    guard fd >= 0 else { throw failure("cannot write into the folder \(dir)") }
+    var written = 0
+    let ok = bytes.withUnsafeBytes { raw -> Bool in
+      while written < raw.count {
+        let n = Foundation.write(fd, raw.baseAddress! + written, raw.count - written)
+        if n < 0 { if errno == EINTR { continue }; return false }
+        written += n
+      }
+      return true
+    }
+    if !ok { let e = failure("cannot write"); close(fd); unlink(tmp); throw e }
+    if close(fd) != 0 { let e = failure("cannot write"); unlink(tmp); throw e }
+    if rename(tmp, path) != 0 { let e = failure("cannot write"); unlink(tmp); throw e }
   }
 }

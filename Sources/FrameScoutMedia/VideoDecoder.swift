@@ -74,11 +74,14 @@ public struct VideoFrame: ~Copyable {
     return n > 0 ? Chroma(red: sum.0 / n, green: sum.1 / n, blue: sum.2 / n) : Chroma(u: 128, v: 128)
   }
 
+  /// Width of one storage pixel over its height (the sample aspect ratio; 1 when unknown).
+  public var sampleAspect: Double { native.pointee.sample_aspect_ratio.doubleValue ?? 1 }
+
   /// The frame in colour, scaled to `width` (aspect kept, sample aspect ratio applied),
   /// for thumbnails and exports. The corresponding FFmpeg call is `sws_scale` to RGB24.
   public func rgb(width requested: Int? = nil) -> RGBImage {
     let w = Int(native.pointee.width), h = Int(native.pointee.height)
-    let sar = native.pointee.sample_aspect_ratio.doubleValue ?? 1
+    let sar = sampleAspect
     let displayWidth = Double(w) * sar
     let outW = max(2, requested ?? Int(displayWidth.rounded()))
     let outH = max(2, Int((Double(h) * Double(outW) / displayWidth).rounded()))

@@ -11,14 +11,14 @@ public enum HTMLReport {
     var h = """
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8">
-      <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+      <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; media-src 'self'; style-src 'unsafe-inline'">
       <title>FrameScout report</title>
       <style>
       body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}
       table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
       code,.mono{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
       .failed{color:#b00020}.file{border-top:1px solid #ddd;margin-top:24px;padding-top:8px}
-      .thumbs figure{display:inline-block;margin:4px;font-size:12px}.thumbs img{width:240px;display:block}
+      .thumbs figure{display:inline-block;margin:4px;font-size:12px;vertical-align:top;width:240px}.thumbs img,.thumbs video{width:240px;display:block}
       </style></head><body>
       <h1>FrameScout report</h1>
 
@@ -65,20 +65,46 @@ public enum HTMLReport {
           h += "<td>\(e["score"]?.doubleValue.map { String(format: "%.3f", $0) } ?? "")</td><td class=\"mono\">\(escape(box))</td></tr>\n"
         }
         h += "</table>\n<div class=\"thumbs\">\n"
-        for e in mine {
-          guard case .object(let thumbs)? = e["thumbnails"] else { continue }
-          for (role, p) in thumbs {
-            guard let rel = p.stringValue, let bytes = thumbnail(rel) else { continue }
-            h += "<figure><img alt=\"\(escape(role))\" src=\"data:image/jpeg;base64,\(Data(bytes).base64EncodedString())\">"
-            h += "<figcaption>\(escape(e["kind"]?.stringValue ?? "")) \(point(e["start"])) \(escape(role))</figcaption></figure>\n"
-          }
-        }
+        for e in mine { h += eventMedia(e, codec: f["codec"]?.stringValue, thumbnail: thumbnail) }
         h += "</div>\n"
       }
       h += "</section>\n"
     }
     h += "</body></html>\n"
     return h
+  }
+
+  /// An event's pictures (embedded) and its clips (linked, relative to the report: the
+  /// report's folder is copied whole): a `<video>` where browsers play the clip (H.264 in
+  /// MP4/MOV), else a link to download it.
+  static func eventMedia(_ e: JSONValue, codec: String?, thumbnail: (String) -> [UInt8]?) -> String {
+    let caption = "\(escape(e["kind"]?.stringValue ?? "")) \(point(e["start"]))"
+    var h = ""
+    if case .object(let thumbs)? = e["thumbnails"] {
+      for (role, p) in thumbs {
+        guard let rel = p.stringValue, let bytes = thumbnail(rel) else { continue }
+        h += "<figure class=\"\(escape(role))\"><img alt=\"\(escape(role))\" src=\"data:image/jpeg;base64,\(Data(bytes).base64EncodedString())\">"
+        h += "<figcaption>\(caption) \(escape(role))</figcaption></figure>\n"
+      }
+    }
+    guard case .object(let fields) = e else { return h }
+    for (key, value) in fields where key == "clip" || key.hasPrefix("clip_part") {
+      guard let rel = value.stringValue else { continue }
+      let ext = (rel as NSString).pathExtension.lowercased(), href = escape(rel.split(separator: "/").map { percentEncoded(String($0)) }.joined(separator: "/"))
+      if codec == "h264" && ["mp4", "mov", "m4v"].contains(ext) {
+        h += "<figure class=\"clip\"><video controls preload=\"metadata\" src=\"\(href)\"></video>"
+        h += "<figcaption>\(caption) clip (<a href=\"\(href)\" download>\(escape((rel as NSString).lastPathComponent))</a>)</figcaption></figure>\n"
+      } else {
+        h += "<figure class=\"clip\"><figcaption>\(caption) clip: <a class=\"download\" href=\"\(href)\" download>download \(escape((rel as NSString).lastPathComponent))</a> "
+        h += "(\(escape(codec ?? "unknown codec")) in .\(escape(ext)): browsers do not play it; VLC or ffplay do)</figcaption></figure>\n"
+      }
+    }
+    return h
+  }
+
+  /// A path segment as a URL's: everything but unreserved characters percent-encoded.
+  static func percentEncoded(_ s: String) -> String {
+    s.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? s
   }
 
   /// An SVG bar for the file's duration with each event marked (ranges as boxes, instants as lines).

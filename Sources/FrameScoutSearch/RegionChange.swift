@@ -26,6 +26,8 @@ public struct RegionChange: Finding {
   /// Pictures of `before` and `after`, once written (paths as the report records them).
   public var beforeThumbnail: String?
   public var afterThumbnail: String?
+  /// A stream-copied clip around the change, once written (see the report's clips).
+  public var clip: String?
 
   public init(kind: EventKind, after: FramePosition, before: FramePosition, previousStateSince: FramePosition, score: Double,
               region: PixelRect, contrastBefore: Double, contrastAfter: Double, file: String) {

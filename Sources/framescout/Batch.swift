@@ -37,6 +37,7 @@ struct Batch: ParsableCommand {
   @Option(help: "Decoder threads per file. Counts of damaged data in a broken file can depend on it, so it is a parameter of the report; --jobs is not.")
   var threads = 1
   @Option(help: "This run's share: i/n (0 <= i < n), or n with the index from the environment.") var shard: String?
+  @Flag(help: "Copy each event's footage (stream copy) into OUT/clips; report.html plays it (H.264 MP4) or links it.") var clips = false
   @Flag(help: "No progress line.") var quiet = false
   @OptionGroup var clocks: ClockOptions
 
@@ -74,6 +75,7 @@ struct Batch: ParsableCommand {
     settings.commandLine = commandLine(settings)
     settings.jobs = jobs ?? Self.cores
     settings.threads = threads
+    settings.clips = clips
     settings.include = include
     settings.exclude = exclude
     do {
@@ -92,6 +94,7 @@ struct Batch: ParsableCommand {
     if let roi, settings.watch != nil { line += ["--watch", "--roi", roi, "--hold", hold] }
     if threads != 1 { line += ["--threads", String(threads)] }
     if audit { line += ["--audit"] }
+    if clips { line += ["--clips"] }
     for g in include { line += ["--include", g] }
     for g in exclude { line += ["--exclude", g] }
     if let c = clocks.clock { line += ["--clock", c] }

@@ -25,15 +25,11 @@ struct FrameExport: ParsableCommand {
     return s
   }
 
-  func validate() throws {
-    do { try settings.validate() } catch { throw error.usage }
-    try checkOutput(output, inputs: [file])
-  }
+  func validate() throws { try checkSettings(settings, output: output, input: file) }
 
   func run() throws {
     let report = try FrameJob(file: file, output: output, settings: settings).run()
-    print(report.text, terminator: "")
-    printWarnings(report.warnings)
+    printText(report.text, warnings: report.warnings)
   }
 }
 
@@ -64,8 +60,7 @@ struct Sheet: ParsableCommand {
   func validate() throws {
     if every != nil && count != nil { throw ValidationError("give --every or --count, not both") }
     if let every, (parseDuration(every) ?? 0) <= 0 { throw ValidationError("--every '\(every)' is not a positive duration (e.g. 10s, 00:01:00)") }
-    do { try settings.validate() } catch { throw error.usage }
-    try checkOutput(output, inputs: [file])
+    try checkSettings(settings, output: output, input: file)
   }
 
   func run() throws {
@@ -76,7 +71,6 @@ struct Sheet: ParsableCommand {
       let n = report.missing.count
       printError("\(file): skipped \(n) frame\(n == 1 ? "" : "s") that could not be decoded: \(report.missing.map { "#\($0)" }.joined(separator: ", "))")
     }
-    print(report.text, terminator: "")
-    printWarnings(report.warnings)
+    printText(report.text, warnings: report.warnings)
   }
 }

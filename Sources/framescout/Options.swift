@@ -1,5 +1,7 @@
 import ArgumentParser
 import FrameScout
+import FrameScoutCore
+import FrameScoutSearch
 import Foundation
 
 // What the commands share: turning options into checked settings, timing a job, printing
@@ -10,7 +12,7 @@ import Foundation
 /// given for it, where `given(setting)` has one).
 func checkedSettings<S: EngineSettings>(_ make: () throws -> S, given: (String) -> String? = { _ in nil }) throws -> S {
   let settings: S
-  do { settings = try make() } catch { throw ValidationError("--roi: \(error)") }
+  do { settings = try make() } catch let error as ValidationError { throw error } catch { throw ValidationError("--roi: \(error)") }
   do { try settings.validate() } catch { throw error.usage(given: given(error.setting)) }
   return settings
 }
@@ -76,3 +78,48 @@ func checkOutput(_ output: String, inputs: [String]) throws {
     throw ValidationError("the output \(output) is a directory")
   }
 }
+
+/// The included and excluded regions of `--roi`, `--exclude` and `--regions FILE`; a usage
+/// error names the option, and for the file its line ("--regions r.txt line 2: …").
+func regionOptions(rois: [String], excludes: [String], file: String?) throws -> RegionList {
+  var list = RegionList()
+  for r in rois { do { list.include.append(try RegionSpec(parsing: r)) } catch { throw ValidationError("--roi '\(r)': \(error)") } }
+  for r in excludes { do { list.exclude.append(try RegionSpec(parsing: r)) } catch { throw ValidationError("--exclude '\(r)': \(error)") } }
+  if let file {
+    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+      throw ValidationError("--regions: cannot read \(file)")
+    }
+    do {
+      let lines = try RegionList(parsing: text)
+      list.include += lines.include
+      list.exclude += lines.exclude
+    } catch { throw ValidationError("--regions \(file) \(error)") }
+  }
+  return list
+}
+
+/// `--report DIR`: a folder (or a path in an existing folder) of its own, which holds the
+/// report's pictures and clips (so --thumbnails and --clips are not given with it).
+func checkReportFolder(_ dir: String?, thumbnails: String?, clips: String?, inputs: [String]) throws {
+  guard let dir else { return }
+  if thumbnails != nil || clips != nil {
+    throw ValidationError("--report \(dir) writes its own thumbs/ and clips/: give it without --thumbnails and --clips")
+  }
+  try checkFolder(dir, inputs: inputs)
+}
+
+/// A one-file command's checks: its settings (a usage error naming the option), and its
+/// output (never the input, in an existing folder).
+func checkSettings(_ settings: some EngineSettings, output: String, input: String) throws {
+  do { try settings.validate() } catch { throw error.usage }
+  try checkOutput(output, inputs: [input])
+}
+
+/// A report's line of text on stdout, its warnings on stderr.
+func printText(_ text: String, warnings: [Warning]) {
+  print(text, terminator: "")
+  printWarnings(warnings)
+}
+
+/// This run's command line, each word quoted for a shell where it needs it.
+var invocation: String { CommandLine.arguments.dropFirst().reduce("framescout") { $0 + " " + shellQuoted($1) } }

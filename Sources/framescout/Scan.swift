@@ -46,6 +46,7 @@ struct Scan: ParsableCommand {
   @Option(help: "Write a JPEG of each event's peak frame, motion box drawn, into this folder.") var thumbnails: String?
   @Option(help: "Write each event as its own video file (stream copy, from the keyframe at or before the padded start) into this folder.")
   var clips: String?
+  @Option(help: "Write a report folder: report.html (plays each event's clip), report.json, thumbs/, clips/.") var report: String?
   @Option(help: "Write every analysed frame's score as CSV (file, frame, time, timeline, score, threshold, pixel_threshold, lighting).")
   var stats: String?
   @Flag(help: "No progress bar.") var quiet = false
@@ -61,6 +62,7 @@ struct Scan: ParsableCommand {
     if let thumbnails { try checkFolder(thumbnails, inputs: files) }
     if let clips { try checkFolder(clips, inputs: files) }
     if let stats { try checkOutput(stats, inputs: files) }
+    try checkReportFolder(report, thumbnails: thumbnails, clips: clips, inputs: files)
   }
 
   /// The settings the options ask for: the text parsed here, the ranges checked by
@@ -91,29 +93,14 @@ struct Scan: ParsableCommand {
   }
 
   /// The included and excluded regions from --roi, --exclude and --regions.
-  func regionList() throws -> RegionList {
-    var list = RegionList()
-    for r in rois { do { list.include.append(try RegionSpec(parsing: r)) } catch { throw ValidationError("--roi '\(r)': \(error)") } }
-    for r in excludes { do { list.exclude.append(try RegionSpec(parsing: r)) } catch { throw ValidationError("--exclude '\(r)': \(error)") } }
-    if let regionFile {
-      guard let text = try? String(contentsOfFile: regionFile, encoding: .utf8) else {
-        throw ValidationError("--regions: cannot read \(regionFile)")
-      }
-      do {
-        let lines = try RegionList(parsing: text)
-        list.include += lines.include
-        list.exclude += lines.exclude
-      } catch { throw ValidationError("--regions \(regionFile) \(error)") }
-    }
-    return list
-  }
+  func regionList() throws -> RegionList { try regionOptions(rois: rois, excludes: excludes, file: regionFile) }
 
   func run() throws {
     var job: ScanJob
     do { job = try ScanJob(files: files, settings: settings(), from: from, to: to) }
     catch let error as RegionError { throw ValidationError("regions: \(error)") }
     catch let error as TimelineError { throw ValidationError(error.description) }
-    job.recordsInputs = json
+    job.recordsInputs = json || self.report != nil
     job.statsPath = stats
     let progress = Progress(label: "scan", total: job.secondsToScan, enabled: !quiet)
     var (report, elapsed) = try timed { try job.run { progress.update($0) } }
@@ -122,9 +109,11 @@ struct Scan: ParsableCommand {
     if let dir = clips {
       printWarnings(try report.writeClips(into: dir))
     }
+    if let dir = self.report { printWarnings(try report.writeFolder(dir, commandLine: invocation)) }
     if json { print(report.json.serialized(), terminator: "") }
     else if csv { print(report.csv, terminator: "") }
     else { print(report.text(elapsed: elapsed), terminator: "") }
+    if let dir = self.report, !json && !csv { print("report: " + ReportFolder.path(dir, "report.html")) }
     printWarnings(report.allWarnings)
   }
 }

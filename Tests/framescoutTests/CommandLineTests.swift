@@ -21,7 +21,7 @@ final class CommandLineTests: XCTestCase {
   func tempDir() throws -> URL { try temporaryFolder(for: self, prefix: "framescout-cli") }
 
   func testHelpOnEveryCommandAndVersion() throws {
-    for command in [[], ["probe"], ["frame"], ["sheet"], ["scan"], ["watch"], ["batch"], ["merge"], ["check"], ["bench"], ["bench", "decode"]] {
+    for command in [[], ["probe"], ["frame"], ["sheet"], ["pick"], ["scan"], ["watch"], ["batch"], ["merge"], ["check"], ["bench"], ["bench", "decode"]] {
       let r = try framescout(command + ["--help"])
       XCTAssertEqual(r.status, 0, "\(command)")
       XCTAssertTrue(r.out.contains("USAGE: framescout"), r.out)
