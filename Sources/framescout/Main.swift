@@ -23,7 +23,7 @@ struct FrameScout: ParsableCommand {
       Exit codes: 0 ran, 1 usage error, 2 an input could not be read, 3 some inputs failed.
       """,
     version: toolVersion,
-    subcommands: [Probe.self, FrameExport.self, Sheet.self, Scan.self, Watch.self, Find.self, Compare.self, Audit.self, Batch.self, Merge.self, Check.self, Bench.self])
+    subcommands: [Probe.self, FrameExport.self, Sheet.self, Scan.self, Watch.self, Find.self, Compare.self, Audit.self, OSD.self, Batch.self, Merge.self, Check.self, Bench.self])
 
   /// Runs the command line with FrameScout's exit codes: ArgumentParser's own usage
   /// errors (64 by default) become 1; a `MediaError` prints `framescout: FILE: reason`
