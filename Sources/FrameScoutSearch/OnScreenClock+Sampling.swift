@@ -22,7 +22,9 @@ extension OnScreenClock {
     var fit = fitted(windows, samples)
     while let k = departure(samples, fit: fit, tried: tried) {
       tried.insert(k)
-      let before = samples.last(where: { $0.frame < samples[k].frame })?.frame ?? learnFrames
+      // From the last frame read before it: the change is then inside the window.
+      let read = windows.flatMap { $0.map(\.frame) } + samples.map(\.frame)
+      let before = read.filter { $0 < samples[k].frame }.max() ?? 0
       let through = samples[k].frame + Int(decoder.clock.rate.rounded(.up)) + 1
       windows.append(try dense(from: before, through: through, reader: &reader))
       fit = fitted(windows, samples)
@@ -73,10 +75,14 @@ extension OnScreenClock {
   }
 
   /// The first keyframe not tried yet whose reading is not what the fit shows there (one
-  /// second off is allowed within two frames of a tick).
+  /// second off is allowed within two frames of a tick), or at which the fit places a jump
+  /// (the keyframe only says the jump is before it).
   func departure(_ samples: [(frame: Int, seconds: Int64?)], fit: (readings: [OSDReading], fit: OSDFit?, unreadable: Int),
                  tried: Set<Int>) -> Int? {
     guard let f = fit.fit else { return nil }
+    for j in f.jumps {
+      if let k = samples.firstIndex(where: { $0.frame == j.frame }), !tried.contains(k) { return k }
+    }
     for (k, s) in samples.enumerated() where !tried.contains(k) {
       guard let v = s.seconds else { continue }
       let w = f.wall(atFrame: s.frame), shown = Int64(w.rounded(.down))
