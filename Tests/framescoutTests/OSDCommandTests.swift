@@ -44,3 +44,39 @@ final class OSDCommandTests: XCTestCase {
     XCTAssertEqual(format.status, 1)
   }
 }
+
+/// `--clock osd` in the other commands, on a clip of tools/make-osd-clips (the clock set
+/// forward 7 minutes at frame 375; EPOCH 1731312000.6 at 25 fps before it).
+final class OSDClockSourceTests: XCTestCase {
+  func clip() throws -> String {
+    let dir = try temporaryFolder(for: self, prefix: "osd-clock")
+    let tool = CommandLineTests.root.appendingPathComponent("tools/make-osd-clips")
+    let r = try runProcess(tool, [dir.path, "liberation_jump"])
+    guard r.status == 0 else { throw XCTSkip("tools/make-osd-clips: \(r.err)") }
+    return dir.appendingPathComponent("liberation_jump.mp4").path
+  }
+
+  func testAuditReportsTheJump() throws {
+    let r = try runProcess(builtFramescout(), ["audit", "--clock", "osd", "--json", try clip()])
+    XCTAssertEqual(r.status, 0, r.err)
+    let doc = try JSONSerialization.jsonObject(with: r.output) as! [String: Any]
+    let jumps = (doc["events"] as! [[String: Any]]).filter { $0["kind"] as? String == "osd-jump" }
+    XCTAssertEqual(jumps.count, 1)
+    XCTAssertEqual((jumps.first?["start"] as? [String: Any])?["frame"] as? Int, 375)
+    XCTAssertEqual((jumps.first?["seconds"] as? Double) ?? 0, 420, accuracy: 0.1)
+  }
+
+  /// Frame times in wall time by the clock read: frame n at EPOCH + n / 25 (±1 frame).
+  func testScanTakesTheClocksTime() throws {
+    let r = try runProcess(builtFramescout(), ["scan", "--clock", "osd", "--json", try clip()])
+    XCTAssertEqual(r.status, 0, r.err)
+    let doc = try JSONSerialization.jsonObject(with: r.output) as! [String: Any]
+    let clock = ((doc["inputs"] as! [[String: Any]]).first?["clock"] as? [String: Any])
+    XCTAssertEqual(clock?["source"] as? String, "osd")
+    let start = try XCTUnwrap(clock?["start"] as? String)
+    // 1731312000.6 = 2024-11-11T08:00:00.600 UTC; the fit may be a frame off.
+    XCTAssertTrue(start.hasPrefix("2024-11-11T08:00:00."), start)
+    let ms = Int(start.dropFirst(20).prefix(3)) ?? -1
+    XCTAssertLessThanOrEqual(abs(ms - 600), 40, start)
+  }
+}

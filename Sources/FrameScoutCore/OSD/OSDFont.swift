@@ -50,7 +50,10 @@ public struct OSDFont: Sendable {
       let n = ((Double(st.frame) - phase) / fps).rounded()
       // A state that does not begin at a tick (±2 frames) is a passer-by, not the clock.
       guard abs(Double(st.frame) - phase - n * fps) <= 2, bySecond[Int(n)] == nil else { continue }
-      bySecond[Int(n)] = (st.glyph, st.tensChanged)
+      // The shape half a second in: the frame of the change is the encoder's worst.
+      let middle = min(seconds.count - 1, st.index + Int(fps / 2))
+      let glyph = seconds[middle].flatMap { $0.distance(to: st.glyph) < 2 * sameState ? $0 : nil } ?? st.glyph
+      bySecond[Int(n)] = (glyph, st.tensChanged)
     }
     var zeroVotes = [Int](repeating: 0, count: 10)
     for (n, st) in bySecond where st.tensChanged { zeroVotes[((-n) % 10 + 10) % 10] += 1 }
@@ -89,8 +92,9 @@ public struct OSDFont: Sendable {
   /// The stable shapes the seconds position shows, in order, with the frame each begins at:
   /// a new state when the glyph differs from the current one and the next frame agrees with
   /// it (a one-frame change is noise); whether the tens glyph changed with it.
-  static func states(_ seconds: [Glyph?], _ tens: [Glyph?], _ frames: [Int]) -> [(glyph: Glyph, frame: Int, tensChanged: Bool)] {
-    var out: [(glyph: Glyph, frame: Int, tensChanged: Bool)] = []
+  static func states(_ seconds: [Glyph?], _ tens: [Glyph?], _ frames: [Int])
+    -> [(glyph: Glyph, frame: Int, index: Int, tensChanged: Bool)] {
+    var out: [(glyph: Glyph, frame: Int, index: Int, tensChanged: Bool)] = []
     var current: Glyph? = nil, currentTens: Glyph? = nil
     for k in 0..<seconds.count {
       guard let g = seconds[k] else { continue }
@@ -98,7 +102,7 @@ public struct OSDFont: Sendable {
       guard k + 1 < seconds.count, let n = seconds[k + 1], n.distance(to: g) < sameState else { continue }
       var tensChanged = false
       if let t = tens[k], let ct = currentTens, current != nil { tensChanged = t.distance(to: ct) >= sameState }
-      out.append((g, frames[k], tensChanged))
+      out.append((g, frames[k], k, tensChanged))
       current = g
       if let t = tens[k] { currentTens = t }
     }
