@@ -1,6 +1,4 @@
 import FrameScout
-import FrameScoutMedia
-import FrameScoutSearch
 import Foundation
 
 /// `framescout bench osd FILE`: the default (sampled) `osd` read of a file against the bare

@@ -12,6 +12,9 @@ public struct OSDSettings: EngineSettings {
   public var everyTick = false
   /// Seconds decoded densely at the start to find the clock and learn its digits.
   public var learnSeconds = 15.0
+  /// Sampled mode: read a keyframe at most every this many seconds (a jump between two is
+  /// found at the second and decoded frame by frame from the first).
+  public var sampleSeconds = 10.0
   public var threads = 0
   public var open = OpenOptions()
 
@@ -29,7 +32,7 @@ public struct OSDSettings: EngineSettings {
   public var parameters: [(String, JSONValue)] {
     [("box", box.map { .array([.int($0.x), .int($0.y), .int($0.width), .int($0.height)]) } ?? .null),
      ("format", .optional(format)), ("every_tick", .bool(everyTick)),
-     ("learn_seconds", .double(learnSeconds))] + open.parameters
+     ("learn_seconds", .double(learnSeconds)), ("sample_seconds", .double(sampleSeconds))] + open.parameters
   }
 }
 

@@ -2,8 +2,8 @@ import FrameScoutCore
 import FrameScoutMedia
 
 extension OnScreenClock {
-  /// The default mode: reads every keyframe after the first seconds (decoded already,
-  /// `start`), decodes the last GOP frame by frame (ticks at both ends fix the rate), fits,
+  /// The default mode: reads a keyframe every `sampleSeconds` after the first seconds (decoded already,
+  /// `start`), decodes 2 s from the last keyframe read frame by frame (ticks at both ends fix the rate), fits,
   /// and decodes frame by frame from the keyframe before each keyframe that departs from the
   /// fit to a second after it, until none departs. The readings listed are the decoded ones
   /// and the keyframes', each placed at the frame where the fit says it began.
@@ -11,13 +11,16 @@ extension OnScreenClock {
     var windows = [start]
     var samples: [(frame: Int, seconds: Int64?)] = []
     let kd = try VideoDecoder(path: path, options: DecodeOptions(open: settings.open, threads: settings.threads, keyframesOnly: true,
-                                                                analysisWidth: nil))
+                                                                analysisWidth: nil, keyframeSpacing: settings.sampleSeconds))
     try kd.forEachFrame(from: learnFrames, through: nil) { frame in
       result.keyframesRead += 1
       samples.append((frame.index, reader.read(frame.luma)))
       return .next
     }
-    if let last = samples.last?.frame { windows.append(try dense(from: last, through: nil, reader: &reader)) }
+    // Two seconds from the last keyframe read: ticks near the end fix the rate.
+    if let last = samples.last?.frame {
+      windows.append(try dense(from: last, through: last + Int(2 * decoder.clock.rate), reader: &reader))
+    }
     var tried = Set<Int>()
     var fit = fitted(windows, samples)
     while let k = departure(samples, fit: fit, tried: tried) {

@@ -6,7 +6,7 @@ import FrameScoutMedia
 /// `--box`), the box grown along the text line, and the DVR's digits learnt from the seconds
 /// as they count (`OSDClockReader.learn`, for light and for dark text: the polarity whose
 /// digits form a 10-cycle best wins). Then `everyTick` reads every frame; the default reads
-/// keyframes and decodes frame by frame only the last GOP (for the rate) and where a
+/// keyframes and decodes frame by frame only 2 s at the end (for the rate) and where a
 /// keyframe departs from the fit (a jump, located to its frame).
 public final class OnScreenClock {
   public let path: String
