@@ -123,6 +123,7 @@ extension AuditFinding.Evidence {
     case .keyframeInterval(let before, let after): return [("interval_before", .int(before)), ("interval_after", .int(after))]
     case .keyframeSize(let before, let after, let ratio):
       return [("size_before", .int(before)), ("size_after", .int(after)), ("ratio", number(ratio))]
+    case .osdJump(let seconds): return [("seconds", number(seconds))]
     case .pictureFormat, .corruptFrames, .damage: return []
     }
   }

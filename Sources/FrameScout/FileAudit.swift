@@ -9,11 +9,20 @@ public struct FileAudit: Sendable {
   public let result: AuditResult
   public var path: String { stream.path }
 
-  /// Decodes `path` once and audits it.
+  /// Decodes `path` once and audits it; with `--clock osd` (`fingerprint.open.clock`) also
+  /// reads its on-screen clock (sampled) and adds each jump as an `osd-jump` finding.
   public init(path: String, settings: AuditSettings = AuditSettings(), fingerprint: FingerprintSettings = FingerprintSettings()) throws {
     try settings.validate()
     stream = try FingerprintStream.make(path: path, settings: fingerprint)
-    result = FrameAudit(settings: settings).audit(stream)
+    var r = FrameAudit(settings: settings).audit(stream)
+    if fingerprint.open.clock.source == .osd {
+      var osd = OSDSettings()
+      osd.open = fingerprint.open
+      osd.threads = fingerprint.threads
+      let clock = try OnScreenClock(path: path, settings: osd).run()
+      r.findings = (r.findings + clock.jumpFindings).sorted { $0.start.frame < $1.start.frame }
+    }
+    result = r
   }
 
   /// FFmpeg's framemd5 text (`ffmpeg -i F -f framemd5 -`): a header, then per frame

@@ -18,6 +18,7 @@ public enum EventKind: String, Sendable, CaseIterable {
   case timestampGap = "timestamp-gap", duplicateFrame = "duplicate-frame", irregularTimestamps = "irregular-timestamps"
   case discontinuity, gopChange = "gop-change", corruptData = "corrupt-data"
   case missingFrames = "missing-frames", frozenPicture = "frozen-picture"
+  case osdJump = "osd-jump"
 }
 
 /// What every engine's finding has in common: which file, what kind, when, how strong.

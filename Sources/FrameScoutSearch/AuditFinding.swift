@@ -77,6 +77,8 @@ public struct AuditFinding: Finding, Hashable {
     case corruptFrames(count: Int)
     /// Packets rejected, read errors or a truncated file, over the whole stream.
     case damage(DamageReport)
+    /// The burned-in clock departs from its fit by `seconds` from this frame (`--clock osd`).
+    case osdJump(seconds: Double)
 
     public var kind: EventKind {
       switch self {
@@ -88,6 +90,7 @@ public struct AuditFinding: Finding, Hashable {
       case .discontinuity: .discontinuity
       case .keyframeInterval, .keyframeSize, .pictureFormat: .gopChange
       case .corruptFrames, .damage: .corruptData
+      case .osdJump: .osdJump
       }
     }
   }

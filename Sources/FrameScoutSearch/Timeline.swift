@@ -54,6 +54,7 @@ extension FileClock {
     var warnings: [String] = []
     var found = readings(path: path, tags: info.tags, duration: duration, warnings: &warnings)
     if let dvr = dvrReading(info) { found.insert(dvr, at: 0) }
+    if request.source == .osd, let osd = osdReading(path: path, open: open ?? OpenOptions(), warnings: &warnings) { found.insert(osd, at: 0) }
     func seconds(ofFrame n: Int) -> Double {
       if let t = frameTimes, n >= 0, n < t.count { return t[n] }
       if clock.timing == .pts, let open, let grabber = try? FrameGrabber(path: path, options: open),
@@ -61,6 +62,22 @@ extension FileClock {
       return clock.seconds(ofFrame: n)
     }
     return resolve(request: request, found: found, secondsOfFrame: seconds(ofFrame:), warnings: warnings)
+  }
+
+  /// `--clock osd`: the burned-in clock read (sampled) and fitted; the first frame's time is
+  /// the fit's. A jump of the clock is a warning (times after it are off by its size).
+  static func osdReading(path: String, open: OpenOptions, warnings: inout [String]) -> ClockReading? {
+    var settings = OSDSettings()
+    settings.open = open
+    guard let r = try? OnScreenClock(path: path, settings: settings).run(), let box = r.box, let fit = r.fit,
+          let start = r.wall(atFrame: 0) else {
+      warnings.append("--clock osd: no on-screen clock found")
+      return nil
+    }
+    for j in fit.jumps {
+      warnings.append("the on-screen clock jumps by \(j.seconds) s at frame \(j.frame): wall times after it are off by that much")
+    }
+    return ClockReading(source: .osd, start: start, how: "on-screen clock at \(box), \(r.format ?? "?"), fitted over \(r.readings.count) readings")
   }
 
   /// A Dahua DHAV stream times its frames by the DVR's clock: FFmpeg's pts is the date field

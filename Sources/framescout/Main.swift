@@ -23,7 +23,7 @@ struct FrameScout: ParsableCommand {
       Exit codes: 0 ran, 1 usage error, 2 an input could not be read, 3 some inputs failed.
       """,
     version: toolVersion,
-    subcommands: [Probe.self, FrameExport.self, Sheet.self, Pick.self, Scan.self, Watch.self, Find.self, Compare.self, Audit.self, Batch.self, Merge.self, Check.self, Bench.self])
+    subcommands: [Probe.self, FrameExport.self, Sheet.self, Pick.self, Scan.self, Watch.self, Find.self, Compare.self, Audit.self, OSD.self, Batch.self, Merge.self, Check.self, Bench.self])
 
   /// Runs the command line with FrameScout's exit codes: ArgumentParser's own usage
   /// errors (64 by default) become 1; a `MediaError` prints `framescout: FILE: reason`
@@ -116,7 +116,7 @@ struct InputOptions: ParsableArguments {
 /// `--clock`, `--clock-offset` and `--clock-drift`: shared by every command that opens videos
 /// (with `--clock-start`/`--clock-at`, see `InputOptions`) and by batch.
 struct ClockOptions: ParsableArguments {
-  @Option(help: "Wall-clock source: user, dvr, export_name, container, name_stamp or none; default: the first available in that order (osd: not yet).")
+  @Option(help: "Wall-clock source: user, osd, dvr, export_name, container, name_stamp or none; default: the first available in that order (osd only when asked: it reads the picture).")
   var clock: String?
 
   @Option(name: .customLong("clock-offset"), help: "The DVR clock minus true time, as measured on scene: +7m32s (the DVR was fast), -00:01:05.")
@@ -144,8 +144,8 @@ struct ClockOptions: ParsableArguments {
 func clockCorrection(source: String?, offset: String?, drift: Double?) throws -> ClockRequest {
   var r = ClockRequest()
   if let source {
-    guard let s = ClockSource(rawValue: source), s != .osd else {
-      throw ValidationError("--clock '\(source)' must be one of user, dvr, export_name, container, name_stamp, none")
+    guard let s = ClockSource(rawValue: source) else {
+      throw ValidationError("--clock '\(source)' must be one of user, osd, dvr, export_name, container, name_stamp, none")
     }
     r.source = s
   }
