@@ -34,6 +34,10 @@ public final class CellFlow {
   private var halfCurrent = UnsafeMutablePointer<Float>.allocate(capacity: 1)
   private var halfPrevious = UnsafeMutablePointer<Float>.allocate(capacity: 1)
   private var scratch = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+  /// The last picture as given, and whether `current` holds it smoothed: a picture in which
+  /// nothing moves is not smoothed (most CCTV frames), only kept.
+  private var last = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+  private var smoothed = false
 
   public init() {}
 
@@ -41,27 +45,40 @@ public final class CellFlow {
 
   private func release() {
     current.deallocate(); previous.deallocate(); halfCurrent.deallocate(); halfPrevious.deallocate(); scratch.deallocate()
+    last.deallocate()
   }
 
   private func prepare(width w: Int, height h: Int) {
     release()
-    width = w; height = h; halfWidth = w / 2; halfHeight = h / 2; frames = 0
+    width = w; height = h; halfWidth = w / 2; halfHeight = h / 2; frames = 0; smoothed = false
     let n = max(1, w * h), m = max(1, halfWidth * halfHeight)
+    last = .allocate(capacity: n)
     current = .allocate(capacity: n); previous = .allocate(capacity: n); scratch = .allocate(capacity: n)
     halfCurrent = .allocate(capacity: m); halfPrevious = .allocate(capacity: m)
   }
 
   /// The displacement of `picture` against the picture measured before it, over the cells
   /// whose `weights` (one per `CellDifference` cell, row by row) are positive (nil for the
-  /// first picture and after a change of size). Keeps the smoothed picture for the next call.
+  /// first picture and after a change of size; 0 when no cell weighs). Keeps the picture for
+  /// the next call.
   public func measure(_ picture: GrayView, weights: UnsafePointer<Float>) -> Speed? {
     if picture.width != width || picture.height != height { prepare(width: picture.width, height: picture.height) }
-    swap(&current, &previous)
-    swap(&halfCurrent, &halfPrevious)
-    smooth(picture)
     frames += 1
+    defer { picture.copy(to: last, destinationStride: width) }
     guard frames > 1, width >= 4, height >= 4 else { return nil }
     let (columns, rows) = CellDifference.cells(width: width, height: height)
+    guard (0..<(columns * rows)).contains(where: { weights[$0] > 0 }) else {
+      smoothed = false
+      return Speed(fine: 0, coarse: 0)
+    }
+    if smoothed {
+      swap(&current, &previous)
+      swap(&halfCurrent, &halfPrevious)
+    } else {
+      smooth(GrayView(base: UnsafePointer(last), width: width, height: height, stride: width), into: previous, half: halfPrevious)
+    }
+    smooth(picture, into: current, half: halfCurrent)
+    smoothed = true
     let s = CellDifference.size
     var fine: Float = 0, coarse: Float = 0, fineWeight: Float = 0, coarseWeight: Float = 0
     for y in 0..<rows {
@@ -79,14 +96,13 @@ public final class CellFlow {
     return Speed(fine: fineWeight > 0 ? fine / fineWeight : 0, coarse: coarseWeight > 0 ? 2 * coarse / coarseWeight : 0)
   }
 
-  /// `current` becomes `picture` smoothed by a 3×3 box, `halfCurrent` its 2×2 means smoothed
-  /// the same way.
-  private func smooth(_ picture: GrayView) {
+  /// `full` becomes `picture` smoothed by a 3×3 box, `half` its 2×2 means smoothed the same way.
+  private func smooth(_ picture: GrayView, into full: UnsafeMutablePointer<Float>, half: UnsafeMutablePointer<Float>) {
     for y in 0..<height {
       let row = picture.base + y * picture.stride
       for x in 0..<width { scratch[y * width + x] = Float(row[x]) }
     }
-    Self.box3(scratch, into: current, width: width, height: height)
+    Self.box3(scratch, into: full, width: width, height: height)
     let p = picture.base, stride = picture.stride
     for y in 0..<halfHeight {
       let top = p + 2 * y * stride, bottom = top + stride
@@ -94,7 +110,7 @@ public final class CellFlow {
         scratch[y * halfWidth + x] = (Float(top[2 * x]) + Float(top[2 * x + 1]) + Float(bottom[2 * x]) + Float(bottom[2 * x + 1])) / 4
       }
     }
-    Self.box3(scratch, into: halfCurrent, width: halfWidth, height: halfHeight)
+    Self.box3(scratch, into: half, width: halfWidth, height: halfHeight)
   }
 
   /// A 3×3 box mean of `source` (the edge rows and columns take the mean of what is inside),
