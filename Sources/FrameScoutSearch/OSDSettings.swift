@@ -14,7 +14,7 @@ public struct OSDSettings: EngineSettings {
   public var learnSeconds = 15.0
   /// Sampled mode: read a keyframe at most every this many seconds (a jump between two is
   /// found at the second and decoded frame by frame from the first).
-  public var sampleSeconds = 30.0
+  public var sampleSeconds = 10.0
   public var threads = 0
   public var open = OpenOptions()
 
