@@ -7,7 +7,7 @@ extension OnScreenClock {
   /// and decodes frame by frame from the keyframe before each keyframe that departs from the
   /// fit to a second after it, until none departs. The readings listed are the decoded ones
   /// and the keyframes', each placed at the frame where the fit says it began.
-  func sample(start: [(frame: Int, seconds: Int64?)], reader: inout OSDClockReader) throws {
+  func sample(start: [(frame: Int, seconds: Int64?, guess: Int64?)], reader: inout OSDClockReader) throws {
     var windows = [start]
     var samples: [(frame: Int, seconds: Int64?)] = []
     let kd = try VideoDecoder(path: path, options: DecodeOptions(open: settings.open, threads: settings.threads, keyframesOnly: true,
@@ -40,16 +40,17 @@ extension OnScreenClock {
                         isChange: false, isTick: false)
     }
     result.unreadableFrames = fit.unreadable
-    result.frameValues = (windows.flatMap { $0 } + samples).sorted { $0.frame < $1.frame }
+    result.frameValues = (windows.flatMap { $0.map { ($0.frame, $0.seconds) } } + samples).sorted { $0.frame < $1.frame }
   }
 
   /// Decodes frames `from…through` and reads each.
-  func dense(from: Int, through: Int?, reader: inout OSDClockReader) throws -> [(frame: Int, seconds: Int64?)] {
-    var out: [(frame: Int, seconds: Int64?)] = []
+  func dense(from: Int, through: Int?, reader: inout OSDClockReader) throws -> [(frame: Int, seconds: Int64?, guess: Int64?)] {
+    var out: [(frame: Int, seconds: Int64?, guess: Int64?)] = []
     var r = reader
     try decoder.forEachFrame(from: from, through: through) { frame in
       result.framesDecoded += 1
-      out.append((frame.index, r.read(frame.luma)))
+      let v = r.reading(frame.luma)
+      out.append((frame.index, v.seconds, v.guess))
       return .next
     }
     reader = r
@@ -58,12 +59,12 @@ extension OnScreenClock {
 
   /// The readings of the windows decoded frame by frame and of the keyframes outside them
   /// (in frame order), their fit, and the unreadable frames.
-  func fitted(_ windows: [[(frame: Int, seconds: Int64?)]], _ samples: [(frame: Int, seconds: Int64?)])
+  func fitted(_ windows: [[(frame: Int, seconds: Int64?, guess: Int64?)]], _ samples: [(frame: Int, seconds: Int64?)])
     -> (readings: [OSDReading], fit: OSDFit?, unreadable: Int) {
     var all: [OSDReading] = [], unreadable = 0
     let spans = windows.compactMap { w in w.first.map { $0.frame...w.last!.frame } }
     for w in windows {
-      let (r, u) = OSDTrack.readings(w)
+      let (r, u) = OSDTrack.readings(w, framesPerSecond: decoder.clock.rate)
       all += r
       unreadable += u
     }

@@ -35,7 +35,7 @@ public final class OnScreenClock {
       result.notes.append("no on-screen clock found")
       return finish()
     }
-    var values: [(frame: Int, seconds: Int64?)] = []
+    var values: [(frame: Int, seconds: Int64?, guess: Int64?)] = []
     try learn(candidates, values: &values)
     guard var reader else {
       result.notes.append("no on-screen clock found (a digit ticks at \(candidates[0].seconds), but its digits could not be learnt: \(failure))")
@@ -50,11 +50,12 @@ public final class OnScreenClock {
     if settings.everyTick {
       try decoder.forEachFrame(from: values.count, through: nil) { frame in
         result.framesDecoded += 1
-        values.append((frame.index, reader.read(frame.luma)))
+        let r = reader.reading(frame.luma)
+        values.append((frame.index, r.seconds, r.guess))
         return .next
       }
-      result.frameValues = values
-      let (readings, unreadable) = OSDTrack.readings(values)
+      result.frameValues = values.map { ($0.frame, $0.seconds) }
+      let (readings, unreadable) = OSDTrack.readings(values, framesPerSecond: decoder.clock.rate)
       result.readings = readings
       result.unreadableFrames = unreadable
       result.fit = OSDTrack.fit(readings, secondsPerFrame: decoder.clock.frameDuration)

@@ -30,9 +30,21 @@ public struct OSDClockReader: Sendable {
   public mutating func read(_ luma: GrayView) -> Int64? { read(box: luma.cropped(to: box)) }
 
   /// The time a view of the box alone shows.
-  public mutating func read(box view: GrayView) -> Int64? {
+  public mutating func read(box view: GrayView) -> Int64? { reading(box: view).seconds }
+
+  /// The time the frame's clock shows, and when that cannot be read, the time it shows with
+  /// its unsure glyphs taken for the digit each most resembles (`OSDFont.guess`): a guess,
+  /// for the track to check against the readings around it.
+  public mutating func reading(_ luma: GrayView) -> (seconds: Int64?, guess: Int64?) { reading(box: luma.cropped(to: box)) }
+
+  public mutating func reading(box view: GrayView) -> (seconds: Int64?, guess: Int64?) {
     tokenise(view)
-    return layout.seconds(tokens, pitch: pitch)
+    if let s = layout.seconds(tokens, pitch: pitch) { return (s, nil) }
+    var guessed = false
+    for i in tokens.indices where tokens[i].digit < 0 {
+      if let g = font.guess(run: i, of: line) { tokens[i].digit = g; guessed = true }
+    }
+    return (nil, guessed ? layout.seconds(tokens, pitch: pitch) : nil)
   }
 
   /// Binarises the box and classes each glyph: a digit of the font, or a shape.
@@ -77,8 +89,9 @@ extension OSDClockReader {
   /// the digits from the seconds position (`secondsX`, a column of the box inside the
   /// seconds digit), then the layout (or `format` when given). Nil when the digits cannot be
   /// learnt (no ten shapes in a 10-cycle) or the layout is not a date and time.
+  /// `failure` says why when it returns nil.
   public static func learn(crops: [GrayView], frames: [Int], fps: Double, box: PixelRect, secondsX: Int, polarity: TextPolarity,
-                           textLevel: Int, format: OSDLayout? = nil) -> OSDClockReader? {
+                           textLevel: Int, format: OSDLayout? = nil, failure: inout String) -> OSDClockReader? {
     var line = InkLine()
     var seconds: [Glyph?] = [], tens: [Glyph?] = [], pitches: [Double] = []
     for crop in crops {
@@ -93,7 +106,9 @@ extension OSDClockReader {
         pitches.append(Double(runs[s].x * 2 + runs[s].width - runs[s - 1].x * 2 - runs[s - 1].width) / 2)
       }
     }
-    guard let font = OSDFont.learn(seconds: seconds, tens: tens, frames: frames, fps: fps), !pitches.isEmpty else { return nil }
+    guard let font = OSDFont.learn(seconds: seconds, tens: tens, frames: frames, fps: fps, failure: &failure), !pitches.isEmpty else {
+      return nil
+    }
     let pitch = pitches.sorted()[pitches.count / 2]
     let placeholder = OSDLayout(fields: [], twelveHour: false, format: "")
     var reader = OSDClockReader(box: box, polarity: polarity, textLevel: textLevel, font: font, layout: placeholder, pitch: pitch)
@@ -103,7 +118,7 @@ extension OSDClockReader {
       lines.append(reader.tokens)
     }
     guard let layout = format ?? OSDLayout.infer(lines: lines, secondsX: secondsX, pitch: pitch) else {
-      OSDFont.lastFailure = "no date and time layout in \(lines.count) lines"
+      failure = "no date and time layout in \(lines.count) lines"
       return nil
     }
     reader.layout = layout

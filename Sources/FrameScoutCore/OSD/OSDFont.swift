@@ -18,9 +18,6 @@ public struct OSDFont: Sendable {
   /// the same digit in two frames is 0.00–0.10 apart on the test clips; two digits of a
   /// font 0.15 (3 and 8 at 13 px) and more.
   public static let sameState = 0.12
-  /// Why the last `learn` failed (for the report's note).
-  nonisolated(unsafe) public static var lastFailure = ""
-
   /// The digit run `i` of `line` shows; nil when no learnt digit is near enough, or two are
   /// nearly as near.
   public func digit(run i: Int, of line: InkLine) -> Int? {
@@ -33,15 +30,30 @@ public struct OSDFont: Sendable {
     return best.d <= accept && second - best.d > 0.2 * margin ? best.digit : nil
   }
 
+  /// The digit run `i` most resembles, looser than `digit`: its nearest learnt shape within
+  /// 1.6 × `accept` (at most 0.5) and nearer than any other digit's by a tenth of the margin.
+  /// A guess: the track believes it only where it continues the readings around it at the
+  /// clock's rate (`OSDTrack.readings`).
+  public func guess(run i: Int, of line: InkLine) -> Int? {
+    var best = (d: 9.0, digit: -1), second = 9.0
+    for (digit, shapes) in digits.enumerated() {
+      var d = 9.0
+      for s in shapes { d = min(d, line.distance(run: i, to: s)) }
+      if d < best.d { second = best.d; best = (d, digit) } else if d < second { second = d }
+    }
+    return best.d <= min(0.5, 1.6 * accept) && second - best.d > 0.1 * margin ? best.digit : nil
+  }
+
   /// Learns the digits from the seconds glyph of consecutive frames (`seconds[k]` at frame
   /// `frames[k]`, nil where the position had no glyph) and the glyph left of it (`tens[k]`),
   /// at `fps` frames a second. The seconds' states (a shape that holds) are numbered by the
   /// second they begin in, counted from the first at the clock's tick phase; state n is
   /// digit (n + c) mod 10, where c makes the states at which the tens change 0. Nil with
   /// fewer than 10 seconds seen, no tens change, or shapes that do not repeat every 10 s.
-  public static func learn(seconds: [Glyph?], tens: [Glyph?], frames: [Int], fps: Double) -> OSDFont? {
+  /// `failure` says why when it returns nil (for the report's note).
+  public static func learn(seconds: [Glyph?], tens: [Glyph?], frames: [Int], fps: Double, failure: inout String) -> OSDFont? {
     let all = states(seconds, tens, frames)
-    guard all.count >= 11, fps > 0 else { lastFailure = "states \(all.count)"; return nil }
+    guard all.count >= 11, fps > 0 else { failure = "states \(all.count)"; return nil }
     // The tick phase: the median of the states' start frames modulo a second.
     let phases = all.map { Double($0.frame).truncatingRemainder(dividingBy: fps) }.sorted()
     let phase = phases[phases.count / 2]
@@ -58,20 +70,20 @@ public struct OSDFont: Sendable {
     var zeroVotes = [Int](repeating: 0, count: 10)
     for (n, st) in bySecond where st.tensChanged { zeroVotes[((-n) % 10 + 10) % 10] += 1 }
     guard let c = zeroVotes.indices.max(by: { zeroVotes[$0] < zeroVotes[$1] }), zeroVotes[c] > 0 else {
-      lastFailure = "no tens change in \(bySecond.count) seconds"; return nil
+      failure = "no tens change in \(bySecond.count) seconds"; return nil
     }
     var digits = [[Glyph]](repeating: [], count: 10)
     for n in bySecond.keys.sorted() {
       let d = ((n + c) % 10 + 10) % 10
       if digits[d].count < 4 { digits[d].append(bySecond[n]!.glyph) }
     }
-    guard digits.allSatisfy({ !$0.isEmpty }) else { lastFailure = "digits seen \(digits.map(\.count))"; return nil }
-    return judged(digits)
+    guard digits.allSatisfy({ !$0.isEmpty }) else { failure = "digits seen \(digits.map(\.count))"; return nil }
+    return judged(digits, failure: &failure)
   }
 
   /// The learnt shapes with their margin, spread and consistency (the share of shapes
   /// nearer their own digit's first than any other's); nil below 0.7.
-  static func judged(_ digits: [[Glyph]]) -> OSDFont? {
+  static func judged(_ digits: [[Glyph]], failure: inout String) -> OSDFont? {
     var margin = 1.0, spread = 0.0, good = 0, all = 0
     for a in 0..<10 {
       for b in (a + 1)..<10 { margin = min(margin, digits[a][0].distance(to: digits[b][0])) }
@@ -84,7 +96,7 @@ public struct OSDFont: Sendable {
       }
     }
     let consistency = all == 0 ? 1 : Double(good) / Double(all)
-    guard consistency >= 0.7 else { lastFailure = "margin \(margin) spread \(spread) consistency \(consistency)"; return nil }
+    guard consistency >= 0.7 else { failure = "margin \(margin) spread \(spread) consistency \(consistency)"; return nil }
     let accept = min(0.35, max(spread, 0.6 * margin))
     return OSDFont(digits: digits, margin: margin, consistency: consistency, accept: accept)
   }

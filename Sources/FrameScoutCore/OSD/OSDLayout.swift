@@ -74,26 +74,35 @@ public struct OSDLayout: Sendable, Equatable {
 
   /// The wall time a line shows, in seconds since 1970-01-01 of the DVR's clock; nil when
   /// its digit groups do not fit the layout or a field is out of range.
+  /// Allocates nothing: the groups (as `groups` makes them) are closed one by one as the
+  /// tokens are walked.
   public func seconds(_ tokens: [OSDToken], pitch: Double) -> Int64? {
-    let gs = Self.groups(tokens, pitch: pitch)
-    guard gs.count == fields.count else { return nil }
     var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0
-    for (g, f) in zip(gs, fields) {
-      guard g.count == (f == .year ? 4 : 2) else { return nil }
-      let value = Self.value(tokens, g)
-      switch f {
-      case .year: year = value
-      case .month: month = value
-      case .day: day = value
-      case .hour: hour = value
-      case .minute: minute = value
-      case .second: second = value
+    var g = 0, value = 0, count = 0, after = -1
+    for i in 0...tokens.count {
+      let isDigit = i < tokens.count && tokens[i].digit >= 0
+      if count > 0 && isDigit && tokens[i].center - tokens[i - 1].center <= 1.4 * pitch {
+        value = value * 10 + tokens[i].digit
+        count += 1
+        continue
       }
+      if count > 0 {
+        guard g < fields.count, count == (fields[g] == .year ? 4 : 2) else { return nil }
+        switch fields[g] {
+        case .year: year = value
+        case .month: month = value
+        case .day: day = value
+        case .hour: hour = value
+        case .minute: minute = value
+        case .second: second = value; after = i
+        }
+        g += 1
+      }
+      (value, count) = isDigit ? (tokens[i].digit, 1) : (0, 0)
     }
+    guard g == fields.count else { return nil }
     if twelveHour {
-      let s = gs[fields.firstIndex(of: .second)!]
-      let after = s.start + s.count
-      guard after < tokens.count, tokens[after].digit < 0, (1...12).contains(hour) else { return nil }
+      guard after >= 0, after < tokens.count, tokens[after].digit < 0, (1...12).contains(hour) else { return nil }
       switch tokens[after].shape {
       case "A": hour = hour == 12 ? 0 : hour
       case "P": hour = hour == 12 ? 12 : hour + 12

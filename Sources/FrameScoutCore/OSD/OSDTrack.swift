@@ -59,6 +59,43 @@ public enum OSDTrack {
   /// Jumps smaller than this are not jumps (the 1.5 s).
   public static let jumpLevel = 1.5
 
+  /// `readings(_:)` of frame values with guesses (`OSDClockReader.reading`): a run of frames
+  /// that could not be read but guess one time is believed only where it continues the
+  /// readings around it at the clock's rate (`fps` frames a second): the time read before it
+  /// (`p`) or the next second, with the next time read its own or the one after, and a next
+  /// second beginning within a frame of a second after `p` began (seen to change) or a
+  /// second before the next time read begins. Else its frames are unreadable. (The 13 px
+  /// clip's 5 at other positions than the seconds': 84 frames unreadable before.)
+  public static func readings(_ values: [(frame: Int, seconds: Int64?, guess: Int64?)], framesPerSecond fps: Double)
+    -> (readings: [OSDReading], unreadable: Int) {
+    var out: [(frame: Int, seconds: Int64?)] = []
+    out.reserveCapacity(values.count)
+    var p: (v: Int64, start: Int, change: Bool)? = nil
+    var i = 0
+    while i < values.count {
+      let x = values[i]
+      if let v = x.seconds {
+        if p?.v != v { p = (v, x.frame, p != nil && out.last?.seconds != nil) }
+        out.append((x.frame, v))
+        i += 1
+        continue
+      }
+      guard let g = x.guess, fps > 0 else { out.append((x.frame, nil)); i += 1; continue }
+      var j = i
+      while j < values.count && values[j].seconds == nil && values[j].guess == g { j += 1 }
+      var believed = false
+      if let p, let n = values[j...].first(where: { $0.seconds != nil }), let nv = n.seconds, nv == g || nv == g + 1 {
+        let f = Double(x.frame)
+        believed = g == p.v || (g == p.v + 1 && ((p.change && abs(f - Double(p.start) - fps) <= 1)
+                                                 || (nv == g + 1 && abs(Double(n.frame) - fps - f) <= 1)))
+      }
+      for m in i..<j { out.append((values[m].frame, believed ? g : nil)) }
+      if believed, p?.v != g { p = (g, x.frame, true) }
+      i = j
+    }
+    return readings(out)
+  }
+
   /// One reading per distinct time shown, from frame values in order (`nil`: unreadable).
   /// A change that lasts less than 3 frames and is not the next second is a misreading: its
   /// frames are counted as unreadable, not believed. Returns the readings and the count of
