@@ -90,11 +90,9 @@ public final class ObjectFinder {
     recent.removeAll()
     let frameCount = try sample(file: file)
     guard let s = current else { return }
+    try lookBack(file: file, search: s)
     var found: [[Match]] = []
-    for p in places.indices {
-      places[p].chooseBackground(target: s.matchers[places[p].scale])
-      found.append(try matches(place: p, file: file, search: s, frameCount: frameCount))
-    }
+    for p in places.indices { found.append(try matches(place: p, file: file, search: s, frameCount: frameCount)) }
     // A place superseded by a better-fitting window is one object with its successor.
     for p in places.indices {   // in order: a successor's successor comes later
       guard let q = places[p].successor else { continue }
@@ -183,10 +181,45 @@ public final class ObjectFinder {
 
   /// Appends place `p`'s look in the prepared frame.
   func observe(_ p: Int, _ s: TargetSearch, _ gray: GrayView, frame: Int, time: Double) {
+    let (l, patch) = look(p, s, gray, frame: frame, time: time)
+    places[p].looks.append(l)
+    places[p].patches.append(patch)
+  }
+
+  /// Place `p`'s look in the prepared frame and its window there.
+  func look(_ p: Int, _ s: TargetSearch, _ gray: GrayView, frame: Int, time: Double) -> (FindPlace.Look, GrayImage) {
     let pl = places[p]
     let r = s.local(scale: pl.scale, x: pl.x, y: pl.y, radius: radius(pl), image: gray)
-    places[p].looks.append(FindPlace.Look(frame: frame, time: time, x: r.x, y: r.y, score: r.score, colour: r.colour))
-    places[p].patches.append(GrayImage(copying: gray.cropped(to: pl.rect)))
+    return (FindPlace.Look(frame: frame, time: time, x: r.x, y: r.y, score: r.score, colour: r.colour),
+            GrayImage(copying: gray.cropped(to: pl.rect)))
+  }
+
+  /// 1b. A place whose first look (the oldest of the recent samples when it was first hit)
+  /// already shows the object by `FindPlace.bridged` — the object was there under other light
+  /// before — is looked at in the file's samples before that look too, decoded again from the
+  /// start: the street light off over a box for the first 20 s of night_box_removed, first hit
+  /// when it came on. The bridge then runs on back as far as the object stays the same.
+  func lookBack(file: Int, search s: TargetSearch) throws {
+    guard let first = sampleFrames.first else { return }
+    let due = places.indices.filter { p in
+      guard let l = places[p].looks.first, l.frame > first, places[p].skipped(0) else { return false }
+      return shownLooks(place: p, search: s).shown[0]
+    }
+    guard let until = due.map({ places[$0].looks[0].frame }).max() else { return }
+    var earlier = [[(FindPlace.Look, GrayImage)]](repeating: [], count: places.count)
+    let d = try decoder(file, sparse: true)
+    try d.forEachFrame { frame in
+      if frame.index >= until { return .stop }
+      if let n = settings.every, frame.index % n != 0 { return .next }
+      guard let gray = frame.gray, gray.width == s.width, gray.height == s.height else { return .next }
+      s.prepare(gray, colour: frame.chroma, coarse: false)
+      for p in due where frame.index < places[p].looks[0].frame { earlier[p].append(look(p, s, gray, frame: frame.index, time: frame.time)) }
+      return .next
+    }
+    for p in due {
+      places[p].looks.insert(contentsOf: earlier[p].map(\.0), at: 0)
+      places[p].patches.insert(contentsOf: earlier[p].map(\.1), at: 0)
+    }
   }
 
   /// The known place a hit lies at (the one still followed it overlaps most, by at least 0.3 IoU).
@@ -305,11 +338,7 @@ public final class ObjectFinder {
   /// 2. Place `p`'s runs of sampled looks that show the object, each refined at both ends;
   /// runs less than `gapFrames` apart after refinement are one match.
   func matches(place p: Int, file: Int, search s: TargetSearch, frameCount: Int) throws -> [Match] {
-    let pl = places[p], judged = judgements(place: p, search: s)
-    let shown = pl.looks.indices.map {
-      pl.shows(score: pl.looks[$0].score, colour: pl.looks[$0].colour, backgroundScore: pl.backgroundScore(ofPatch: $0),
-               threshold: judged[$0].threshold, share: judged[$0].share)
-    }
+    let (shown, judged) = shownLooks(place: p, search: s)
     var out: [Match] = []
     var k = 0
     while k < shown.count {
@@ -323,6 +352,23 @@ public final class ObjectFinder {
       k = j + 1
     }
     return out
+  }
+
+  /// Which looks of place `p` show the object (`FindPlace.shows`, then `bridged`), and how each
+  /// was judged, after choosing its background. A background that a bridge shows to be the
+  /// object under other light is chosen again from the other looks.
+  func shownLooks(place p: Int, search s: TargetSearch) -> (shown: [Bool], judged: [Judgement]) {
+    var excluded: [Bool]? = nil
+    while true {
+      places[p].chooseBackground(target: s.matchers[places[p].scale], excluded: excluded)
+      let pl = places[p], judged = judgements(place: p, search: s)
+      let shown = pl.bridged(pl.looks.indices.map {
+        pl.shows(score: pl.looks[$0].score, colour: pl.looks[$0].colour, backgroundScore: pl.backgroundScore(ofPatch: $0),
+                 threshold: judged[$0].threshold, share: judged[$0].share)
+      })
+      guard let b = pl.backgroundLook, shown[b], excluded == nil else { return (shown, judged) }
+      excluded = shown
+    }
   }
 
   /// Frames without the object that end a range: a tenth of a second, at least 2 (one

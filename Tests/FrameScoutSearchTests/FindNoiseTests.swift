@@ -135,4 +135,39 @@ final class FindNoiseTests: XCTestCase {
     XCTAssertEqual(PatchNoise.threshold(minimumScore: 0.75, margin: 0.01, expected: 1, chanceLevel: 0.73), 0.83, accuracy: 1e-12)
     XCTAssertEqual(PatchNoise.expectedCorrelation(targetVariance: 100, targetNoise: 0, windowVariance: 100, windowNoise: 99), 0.5)
   }
+
+  /// A place with `looks` (scores: −2 where the appearance gate skipped every window) and
+  /// their patches.
+  static func place(_ patches: [GrayImage], scores: [Double]) -> FindPlace {
+    var place = FindPlace(scale: 0, x: 0, y: 0, width: w, height: h)
+    for (k, p) in patches.enumerated() {
+      place.looks.append(FindPlace.Look(frame: k * 25, time: Double(k), x: 0, y: 0, score: scores[k], colour: true))
+      place.patches.append(p)
+    }
+    return place
+  }
+
+  /// The box in the dark (a quarter of its brightness through grain of σ 7, as the street light
+  /// off leaves night_box_removed's box: skipped by the appearance gate) before the light comes
+  /// on and it is found: the skipped looks are the same thing as the lit one beside them and
+  /// are bridged. Bare flat pavement in the dark before a box is set down, or after it is
+  /// taken, is not; nor is a look the gate let through (it is judged by its score).
+  func testSkippedLooksOfTheObjectUnderOtherLightAreBridged() {
+    let dark = { (x: Int, y: Int) in Self.box(x, y) * 0.25 }
+    let flat = { (_: Int, _: Int) in 30.0 }
+    let lit = (0..<4).map { Self.picture(Self.box, noise: 3, seed: 100 + UInt64($0)) }
+    let shownLit = [Bool](repeating: false, count: 5) + [Bool](repeating: true, count: 4)
+    let skippedDark = [Double](repeating: -2, count: 5) + [Double](repeating: 0.95, count: 4)
+    let boxInTheDark = (0..<5).map { Self.picture(dark, noise: 7, seed: 200 + UInt64($0)) } + lit
+    XCTAssertEqual(Self.place(boxInTheDark, scores: skippedDark).bridged(shownLit), [Bool](repeating: true, count: 9))
+    let emptyInTheDark = (0..<5).map { Self.picture(flat, noise: 7, seed: 300 + UInt64($0)) } + lit
+    XCTAssertEqual(Self.place(emptyInTheDark, scores: skippedDark).bridged(shownLit), shownLit)
+    // Taken away: the bare spot after it, flat, is skipped and stays unshown.
+    let taken = lit + (0..<5).map { Self.picture(flat, noise: 2, seed: 400 + UInt64($0)) }
+    let shownThenTaken = [Bool](repeating: true, count: 4) + [Bool](repeating: false, count: 5)
+    XCTAssertEqual(Self.place(taken, scores: Array(skippedDark.reversed())).bridged(shownThenTaken), shownThenTaken)
+    // The dark box's looks not skipped (scored, under the threshold): not bridged.
+    let scored = [Double](repeating: 0.5, count: 5) + [Double](repeating: 0.95, count: 4)
+    XCTAssertEqual(Self.place(boxInTheDark, scores: scored).bridged(shownLit), shownLit)
+  }
 }
