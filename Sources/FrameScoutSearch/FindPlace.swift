@@ -93,7 +93,8 @@ struct FindPlace {
   /// compression make two looks of the same thing differ (three times the typical
   /// dissimilarity of looks a second apart, at least 0.005): a target cut from other footage
   /// differs from every look of the object by more than its looks differ from each other; and
-  /// most of the difference must come at one step between two consecutive looks.
+  /// most of the difference must come at one step between two consecutive looks. A look between
+  /// two alike looks that show the object better is not chosen (`between`).
   /// Looks in `excluded` (taken to show the object) are not chosen.
   mutating func chooseBackground(target: TemplateMatcher, excluded: [Bool]? = nil) {
     (background, backgroundLook) = (nil, nil)
@@ -111,15 +112,16 @@ struct FindPlace {
     let pairs = apartASecond.isEmpty ? consecutive : apartASecond
     let typical = pairs.sorted()[pairs.count / 2]
     var pick: Int? = nil
+    let top = looks.indices.max { looks[$0].score < looks[$1].score }!
     for k in patches.indices {
       // Lasted: alike to the nearest look a second or more before or after it.
       let before = looks[..<k].lastIndex { looks[k].time - $0.time >= 1 }.map { ncc($0, k) } ?? -1
       let after = later[k].map { ncc(k, $0) } ?? -1
       guard max(before, after) >= min(typical, 0.98) - 0.02, excluded?[k] != true else { continue }
-      if pick == nil || looks[k].score < looks[pick!].score { pick = k }
+      guard pick == nil || looks[k].score < looks[pick!].score else { continue }
+      if !between(k, top: top, alike: min(typical, 0.98) - 0.02) { pick = k }
     }
     guard let k = pick else { return }
-    let top = looks.indices.max { looks[$0].score < looks[$1].score }!
     let apart = 1 - ncc(k, top)
     guard apart >= max(0.005, 3 * (1 - typical)) else { return }
     // A step, not a drift: one change between two looks makes at least half of the
@@ -175,6 +177,21 @@ struct FindPlace {
     case (nil, nil): return false
     }
     return expected > 0 && ncc(k, k + 1) >= Self.minimumContinuity * expected
+  }
+
+  /// Look `k` lies between two looks that show the object better — scores at least halfway
+  /// from `k`'s to the best look's (`top`): the last such before `k` and the first after — and
+  /// those two are `alike` (as two looks of one thing a second apart are): the object was
+  /// there before and after as it was, so `k` is the object under a shadow or behind
+  /// something, not the spot without it. beside_taken's bin: person A's cast shadow over it
+  /// for 24 s (0.85 against the target, 0.99-1.00 before and after, those two 0.99 alike)
+  /// was taken for its background and the bin lost all that time. An object taken away and
+  /// put back to the pixel is not told apart from one that stayed.
+  func between(_ k: Int, top: Int, alike: Double) -> Bool {
+    let better = (looks[k].score + looks[top].score) / 2
+    guard looks[top].score > looks[k].score, let i = looks[..<k].lastIndex(where: { $0.score >= better }),
+          let j = looks[(k + 1)...].firstIndex(where: { $0.score >= better }) else { return false }
+    return ncc(i, j) >= alike
   }
 
   func ncc(_ a: Int, _ b: Int) -> Double {
