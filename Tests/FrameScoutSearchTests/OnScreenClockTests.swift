@@ -110,6 +110,26 @@ final class OnScreenClockTests: XCTestCase {
     }
   }
 
+  /// Keyframes as sparse as an hour's (one in 30 s: `sampleKeyframes` 1 on a 30 s clip, so
+  /// none is read after the first 15 s but the end's): the jump at #375 is still located to
+  /// its frame with its size, and every frame's fitted time is within a frame of the truth.
+  /// (With 30 s spacing and the end read from the last keyframe, no keyframe and no end were
+  /// read here, and the jump was lost.)
+  func testSparseKeyframesStillLocateTheJump() throws {
+    let (shown, jumps) = try OSDClips.truth("liberation_jump")
+    var s = OSDSettings()
+    s.sampleKeyframes = 1
+    let r = try OnScreenClock(path: try OSDClips.clips().appendingPathComponent("liberation_jump.mp4").path, settings: s).run()
+    let fit = try XCTUnwrap(r.fit)
+    XCTAssertLessThanOrEqual(r.keyframesRead, 1)
+    XCTAssertEqual(fit.jumps.map(\.frame), jumps.map(\.frame))
+    XCTAssertEqual(fit.jumps.first?.seconds ?? 0, jumps.first?.seconds ?? -1, accuracy: 0.1)
+    let off = shown.indices.filter { n in
+      !Set([shown[max(0, n - 1)], shown[n], shown[min(shown.count - 1, n + 1)]]).contains(Int64(fit.wall(atFrame: n).rounded(.down)))
+    }
+    XCTAssertEqual(off, [], "frames whose fitted time is more than a frame from the truth")
+  }
+
   /// A clip without a clock: nothing found, no readings.
   func testNoClockFound() throws {
     let r = try OSDClips.read("no_osd", everyTick: false)
