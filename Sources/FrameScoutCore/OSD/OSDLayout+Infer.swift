@@ -73,6 +73,8 @@ extension OSDLayout {
     }
     var i = 0
     while i < tokens.count {
+      // A speck (a compression artefact narrower than a third of a digit, no shape) says nothing.
+      if tokens[i].digit < 0 && tokens[i].shape == "?" && Double(tokens[i].width) < 0.35 * pitch { i += 1; continue }
       let gap = i > 0 ? Double(tokens[i].x - tokens[i - 1].x - tokens[i - 1].width) : 0
       if gap > 0.45 * pitch && !isSeparator(i) && !isSeparator(i - 1) && !"年月 ".contains(out.last ?? " ") {
         out += " "
@@ -88,7 +90,9 @@ extension OSDLayout {
         continue
       }
       let previous = k > 0 ? fields[k - 1] : nil
-      if isSeparator(i) { out.append(tokens[i].shape); separated = true }
+      if "-/.:".contains(tokens[i].shape) && "-/.:".contains(out.last ?? " ") {
+        // another piece of the separator just written (a colon cut in pieces)
+      } else if isSeparator(i) { out.append(tokens[i].shape); separated = true }
       else if chinese && !separated && [.year, .month, .day].contains(previous) {
         out += previous == .year ? "年" : previous == .month ? "月" : "日"
         separated = true
