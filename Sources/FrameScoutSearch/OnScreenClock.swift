@@ -91,8 +91,8 @@ public final class OnScreenClock {
 
   /// The box of the text line through the seconds digit for text of polarity `p`: the
   /// glyph runs reached from the seconds with gaps of at most 1.2 digit heights, in a band
-  /// of twice the digit's height (the cells see only part of it), then cut to the rows
-  /// where that text has ink (and 2 more each side for an outline).
+  /// of twice the digit's height (the cells see only part of it), then cut to the band of
+  /// rows through the digit where that text has ink (and 2 more each side for an outline).
   func candidate(_ p: TextPolarity, seconds s: PixelRect, frame: GrayImage) -> Candidate? {
     frame.withView { view in
       var values = [UInt8]()

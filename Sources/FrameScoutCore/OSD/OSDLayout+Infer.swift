@@ -39,7 +39,11 @@ extension OSDLayout {
     let twelve = isTwelveHour(best, secondsGroup: s, hourGroup: s - 2, pitch: pitch)
     var layout = OSDLayout(fields: fields, twelveHour: twelve, format: "")
     layout.dayMonthAmbiguous = ambiguous
-    layout.format = layout.describe(best[best.count / 2], pitch: pitch)
+    // The format most of these lines show (one line can carry a GOP's artefacts: DejaVu
+    // 20 px's middle line was described `YYYYdddMM:DD hhddd:mm:ss A`).
+    var described: [String: Int] = [:]
+    for t in best { described[layout.describe(t, pitch: pitch), default: 0] += 1 }
+    layout.format = described.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? ""
     return layout
   }
 
