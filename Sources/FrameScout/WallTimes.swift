@@ -46,7 +46,8 @@ public struct WallTimes {
 
   /// An input's `clock` object: `{"source": "none"}`, or the source used, the wall time of
   /// the first frame (DVR and corrected) and, when the file's `duration` is known, of the end
-  /// of its last frame, the correction, how it was read, and every reading.
+  /// of its last frame, the correction, how it was read, the steps of an on-screen clock
+  /// that jumps (`steps`, only then), and every reading.
   static func json(_ clock: FileClock?, duration: Double? = nil) -> JSONValue {
     guard let clock, let used = clock.used else { return .object([("source", "none")]) }
     let first = clock.wall(atSeconds: 0)!
@@ -57,11 +58,17 @@ public struct WallTimes {
       if !clock.correction.isIdentity { fields.append(("dvr_end", .string(last.dvr.iso))) }
     }
     fields += [("offset", .double(JSONValue.rounded(clock.correction.offset, 3))),
-               ("drift", .double(JSONValue.rounded(clock.correction.drift, 6))), ("how", .string(used.how)),
-               ("readings", .array(clock.readings.map { r in
-                 .object([("source", .string(r.source.rawValue)), ("start", .string(r.start.iso)),
-                          ("end", .optional(r.end?.iso)), ("how", .string(r.how))])
-               }))]
+               ("drift", .double(JSONValue.rounded(clock.correction.drift, 6))), ("how", .string(used.how))]
+    if !used.steps.isEmpty {
+      // The on-screen clock's jumps: from each frame on, the clock shows `seconds` more.
+      fields.append(("steps", .array(used.steps.map { s in
+        .object([("frame", .int(s.frame)), ("seconds", .double(JSONValue.rounded(s.seconds, 3)))])
+      })))
+    }
+    fields.append(("readings", .array(clock.readings.map { r in
+      .object([("source", .string(r.source.rawValue)), ("start", .string(r.start.iso)),
+               ("end", .optional(r.end?.iso)), ("how", .string(r.how))])
+    })))
     return .object(fields)
   }
 

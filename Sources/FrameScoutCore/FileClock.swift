@@ -17,7 +17,23 @@ public enum ClockSource: String, Sendable, CaseIterable {
   case none
 }
 
-/// One reading of a file's clock: what a source says the file's first frame shows.
+/// A step of a clock: from `atSeconds` into the file on, the clock shows `seconds` more than
+/// the line before it (an on-screen clock set forward or back, a cut, a splice).
+public struct ClockStep: Sendable, Equatable {
+  /// The first frame after the step, and its time into the file less half a frame (so that
+  /// the frame's own time, whatever its rounding, is on the far side).
+  public var frame: Int
+  public var atSeconds: Double
+  public var seconds: Double
+  public init(frame: Int, atSeconds: Double, seconds: Double) {
+    self.frame = frame
+    self.atSeconds = atSeconds
+    self.seconds = seconds
+  }
+}
+
+/// One reading of a file's clock: what a source says the file's first frame shows, and
+/// (the on-screen clock) how it runs from there.
 public struct ClockReading: Sendable, Equatable {
   public var source: ClockSource
   /// The wall time of the file's first frame.
@@ -26,12 +42,27 @@ public struct ClockReading: Sendable, Equatable {
   public var end: WallTime?
   /// How the source was read, for the report: `file name ch02_2022…: Hikvision export`.
   public var how: String
+  /// Seconds of the clock per second of the file: 1 but for the on-screen clock, whose fit
+  /// measures it.
+  public var rate: Double
+  /// The clock's steps in file order (the on-screen clock's jumps); none for other sources.
+  public var steps: [ClockStep]
 
-  public init(source: ClockSource, start: WallTime, end: WallTime? = nil, how: String) {
+  public init(source: ClockSource, start: WallTime, end: WallTime? = nil, how: String, rate: Double = 1, steps: [ClockStep] = []) {
     self.source = source
     self.start = start
     self.end = end
     self.how = how
+    self.rate = rate
+    self.steps = steps
+  }
+
+  /// The clock at `seconds` into the file: the start, the rate, and every step at or
+  /// before it (piecewise: each stretch between steps is its own line).
+  public func wall(atSeconds seconds: Double) -> WallTime {
+    var s = seconds * rate
+    for step in steps where seconds >= step.atSeconds { s += step.seconds }
+    return start.adding(seconds: s)
   }
 }
 
@@ -125,11 +156,12 @@ public struct FileClock: Sendable, Equatable {
   /// The zone text shows zoned times in (`ClockRequest.display`).
   public var display: String?
 
-  /// The DVR's wall time of a point `seconds` into the file, and the corrected time (equal
-  /// to it when no correction applies); nil without a source.
+  /// The DVR's wall time of a point `seconds` into the file (the reading's line, with its
+  /// steps: `ClockReading.wall`), and the corrected time (equal to it when no correction
+  /// applies); nil without a source.
   public func wall(atSeconds seconds: Double) -> (dvr: WallTime, corrected: WallTime)? {
     guard let used else { return nil }
-    let dvr = used.start.adding(seconds: seconds)
+    let dvr = used.wall(atSeconds: seconds)
     return (dvr, correction.corrected(dvr, secondsFromReference: seconds))
   }
 

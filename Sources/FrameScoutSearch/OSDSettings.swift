@@ -13,8 +13,11 @@ public struct OSDSettings: EngineSettings {
   /// Seconds decoded densely at the start to find the clock and learn its digits.
   public var learnSeconds = 15.0
   /// Sampled mode: read a keyframe at most every this many seconds (a jump between two is
-  /// found at the second and decoded frame by frame from the first).
+  /// found at the second and decoded frame by frame from the first)…
   public var sampleSeconds = 10.0
+  /// … and at most this many keyframes in all: a longer file's keyframes are its length over
+  /// this apart (an hour: 30 s; `OnScreenClock.spacing` says why).
+  public var sampleKeyframes = 120
   public var threads = 0
   public var open = OpenOptions()
 
@@ -32,7 +35,7 @@ public struct OSDSettings: EngineSettings {
   public var parameters: [(String, JSONValue)] {
     [("box", box.map { .array([.int($0.x), .int($0.y), .int($0.width), .int($0.height)]) } ?? .null),
      ("format", .optional(format)), ("every_tick", .bool(everyTick)),
-     ("learn_seconds", .double(learnSeconds)), ("sample_seconds", .double(sampleSeconds))] + open.parameters
+     ("learn_seconds", .double(learnSeconds)), ("sample_seconds", .double(sampleSeconds)), ("sample_keyframes", .int(sampleKeyframes))] + open.parameters
   }
 }
 

@@ -91,8 +91,8 @@ public final class OnScreenClock {
 
   /// The box of the text line through the seconds digit for text of polarity `p`: the
   /// glyph runs reached from the seconds with gaps of at most 1.2 digit heights, in a band
-  /// of twice the digit's height (the cells see only part of it), then cut to the rows
-  /// where that text has ink (and 2 more each side for an outline).
+  /// of twice the digit's height (the cells see only part of it), then cut to the band of
+  /// rows through the digit where that text has ink (and 2 more each side for an outline).
   func candidate(_ p: TextPolarity, seconds s: PixelRect, frame: GrayImage) -> Candidate? {
     frame.withView { view in
       var values = [UInt8]()
@@ -111,8 +111,17 @@ public final class OnScreenClock {
         var x = x0
         while x < x1 { rows[y] += line.bits(row: y, from: x, count: min(64, x1 - x)).nonzeroBitCount; x += 64 }
       }
-      let peak = rows.max() ?? 0, inked = rows.indices.filter { rows[$0] * 8 >= peak }
-      guard peak > 0, let top = inked.first, let bottom = inked.last else { return nil }
+      // The band of inked rows through the seconds digit: a row without ink ends it (the
+      // border of a box, then the scene, whose dark pixels count as ink for dark text:
+      // FreeSans Bold black on a white box got a box 50 rows high, its glyphs joined by the
+      // scene, and nothing learnt).
+      let peak = rows.max() ?? 0, inked = { (y: Int) in rows[y] * 8 >= peak }
+      let mid = min(line.height - 1, max(0, s.y + s.height / 2 - y0))
+      guard peak > 0, let centre = ([mid] + (1..<line.height).flatMap { [mid - $0, mid + $0] })
+        .first(where: { $0 >= 0 && $0 < line.height && inked($0) }), abs(centre - mid) <= s.height / 2 else { return nil }
+      var top = centre, bottom = centre
+      while top > 0 && inked(top - 1) { top -= 1 }
+      while bottom + 1 < line.height && inked(bottom + 1) { bottom += 1 }
       let by0 = max(0, y0 + top - 2), by1 = min(view.height, y0 + bottom + 3)
       let bx0 = max(0, x0 - 3), bx1 = min(view.width, x1 + 3)
       return (PixelRect(x: bx0, y: by0, width: bx1 - bx0, height: by1 - by0), s, p, level)

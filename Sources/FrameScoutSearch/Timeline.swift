@@ -64,8 +64,10 @@ extension FileClock {
     return resolve(request: request, found: found, secondsOfFrame: seconds(ofFrame:), warnings: warnings)
   }
 
-  /// `--clock osd`: the burned-in clock read (sampled) and fitted; the first frame's time is
-  /// the fit's. A jump of the clock is a warning (times after it are off by its size).
+  /// `--clock osd`: the burned-in clock read (sampled) and fitted. The first frame's time is
+  /// the fit's, the rate its slope, and each jump a step from its frame on: a frame's wall
+  /// time is the fit's stretch it falls in (between jumps), so times on both sides of a
+  /// jump are the clock's. A jump is also a warning (a clock set, a cut or a splice).
   static func osdReading(path: String, open: OpenOptions, warnings: inout [String]) -> ClockReading? {
     var settings = OSDSettings()
     settings.open = open
@@ -74,10 +76,17 @@ extension FileClock {
       warnings.append("--clock osd: no on-screen clock found")
       return nil
     }
+    let d = r.clock.frameDuration
+    var steps: [ClockStep] = []
     for j in fit.jumps {
-      warnings.append("the on-screen clock jumps by \(j.seconds) s at frame \(j.frame): wall times after it are off by that much")
+      warnings.append("the on-screen clock jumps by \(j.seconds) s at frame \(j.frame) (a clock set, a cut or a splice): "
+        + "wall times from there are the clock's after the jump")
+      steps.append(ClockStep(frame: j.frame, atSeconds: r.clock.seconds(ofFrame: j.frame) - d / 2, seconds: j.seconds))
     }
-    return ClockReading(source: .osd, start: start, how: "on-screen clock at \(box), \(r.format ?? "?"), fitted over \(r.readings.count) readings")
+    let rate = d > 0 && fit.secondsPerFrame > 0 ? fit.secondsPerFrame / d : 1
+    let jumps = fit.jumps.isEmpty ? "" : ", \(fit.jumps.count) jump\(fit.jumps.count == 1 ? "" : "s")"
+    return ClockReading(source: .osd, start: start, how: "on-screen clock at \(box), \(r.format ?? "?"), fitted over \(r.readings.count) readings\(jumps)",
+                        rate: rate, steps: steps)
   }
 
   /// A Dahua DHAV stream times its frames by the DVR's clock: FFmpeg's pts is the date field

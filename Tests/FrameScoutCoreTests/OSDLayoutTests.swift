@@ -44,6 +44,14 @@ final class OSDLayoutTests: XCTestCase {
     XCTAssertNil(seconds(l, "2026-11-20 07:31"), "a group missing")
   }
 
+  /// The format is the one most lines show: a line whose `-` compression made a `:` (the
+  /// middle line, which alone used to describe the format) does not decide it.
+  func testTheFormatIsTheOneMostLinesShow() throws {
+    let l = try XCTUnwrap(infer(["2026-11-20 07:31:05", "2026:11-20 07:31:06", "2026-11-20 07:31:07"]))
+    XCTAssertEqual(l.format, "YYYY-MM-DD HH:mm:ss")
+    XCTAssertEqual(seconds(l, "2026:11-20 07:31:06"), "2026-11-20T07:31:06", "the fields are read whatever the separator")
+  }
+
   func testDayFirstWhenADayIsAbove12() throws {
     let l = try XCTUnwrap(infer(["20/11/2026 07:31:05"]))
     XCTAssertEqual(l.format, "DD/MM/YYYY HH:mm:ss")

@@ -132,6 +132,24 @@ final class FileClockTests: XCTestCase {
                    "half a day after the reference the 2 s/day drift adds 1 s")
   }
 
+  /// An on-screen clock's reading is piecewise: its rate, and each step from its frame on
+  /// (the frame before a step keeps the line before it), corrections applied on top.
+  func testAReadingWithStepsIsPiecewise() throws {
+    let start = wall("2024-11-11 08:00:00.6")
+    let osd = ClockReading(source: .osd, start: start, how: "on-screen clock", rate: 1.0002,
+                           steps: [ClockStep(frame: 375, atSeconds: 14.98, seconds: 420), ClockStep(frame: 500, atSeconds: 19.98, seconds: -60)])
+    XCTAssertEqual(osd.wall(atSeconds: 0).iso, "2024-11-11T08:00:00.600")
+    XCTAssertEqual(osd.wall(atSeconds: 374.0 / 25).iso, "2024-11-11T08:00:15.563", "frame #374: the first line, at its rate")
+    XCTAssertEqual(osd.wall(atSeconds: 375.0 / 25).iso, "2024-11-11T08:07:15.603", "frame #375: the clock set forward 7 min")
+    XCTAssertEqual(osd.wall(atSeconds: 500.0 / 25).iso, "2024-11-11T08:06:20.604", "frame #500: set back 1 min")
+    var request = ClockRequest()
+    request.source = .osd
+    request.correction = ClockCorrection(offset: 10)
+    let clock = FileClock.resolve(request: request, found: [osd], secondsOfFrame: { Double($0) / 25 })
+    XCTAssertEqual(clock.wall(atSeconds: 15)?.dvr.iso, "2024-11-11T08:07:15.603")
+    XCTAssertEqual(clock.wall(atSeconds: 15)?.corrected.iso, "2024-11-11T08:07:05.603")
+  }
+
   func testOffsetsAsWritten() {
     XCTAssertEqual(ClockCorrection.seconds(parsingOffset: "+7m32s"), 452)
     XCTAssertEqual(ClockCorrection.seconds(parsingOffset: "-1h2m3.5s"), -3723.5)

@@ -66,6 +66,42 @@ final class OSDClockSourceTests: XCTestCase {
     XCTAssertEqual((jumps.first?["seconds"] as? Double) ?? 0, 420, accuracy: 0.1)
   }
 
+  /// Events on both sides of the jump get the clock's time there: frame n shows
+  /// 1731312000.6 + n / 25 before frame 375 and 1731312420.6 + n / 25 from it (±1 frame),
+  /// and the clock object states the step.
+  func testScanEventsOnBothSidesOfTheJumpTakeTheClocksTime() throws {
+    let r = try runProcess(builtFramescout(), ["scan", "--clock", "osd", "--json", try clip()])
+    XCTAssertEqual(r.status, 0, r.err)
+    let doc = try JSONSerialization.jsonObject(with: r.output) as! [String: Any]
+    let clock = try XCTUnwrap((doc["inputs"] as! [[String: Any]]).first?["clock"] as? [String: Any])
+    let steps = try XCTUnwrap(clock["steps"] as? [[String: Any]])
+    XCTAssertEqual(steps.map { $0["frame"] as? Int }, [375])
+    XCTAssertEqual((steps.first?["seconds"] as? Double) ?? 0, 420, accuracy: 0.1)
+    // 2024-11-11T08:00:00 is 1731312000 (UTC; the clock states no zone).
+    func seconds(_ iso: String) -> Double? {
+      guard iso.hasPrefix("2024-11-11T08:"), iso.count == 23, let m = Double(iso.dropFirst(14).prefix(2)),
+            let s = Double(iso.dropFirst(17)) else { return nil }
+      return 1_731_312_000 + m * 60 + s
+    }
+    var before = 0, after = 0
+    for event in doc["events"] as! [[String: Any]] {
+      for key in ["start", "end"] {
+        let point = try XCTUnwrap(event[key] as? [String: Any])
+        let n = try XCTUnwrap(point["frame"] as? Int)
+        let wall = try XCTUnwrap(point["wall"] as? String)
+        let truth = (n < 375 ? 1_731_312_000.6 : 1_731_312_420.6) + Double(n) / 25
+        let got = try XCTUnwrap(seconds(wall), wall)
+        XCTAssertLessThanOrEqual(abs(got - truth), 0.041, "frame #\(n): wall \(wall), the clock shows \(truth)")
+        if n < 375 { before += 1 } else { after += 1 }
+      }
+    }
+    XCTAssertGreaterThan(before, 0, "an event before the jump")
+    XCTAssertGreaterThan(after, 0, "an event after the jump")
+    // The end of the last frame (#749): 1731312420.6 + 30 s = 08:07:30.600.
+    let end = try XCTUnwrap(clock["end"] as? String)
+    XCTAssertLessThanOrEqual(abs((seconds(end) ?? 0) - 1_731_312_450.6), 0.041, end)
+  }
+
   /// Frame times in wall time by the clock read: frame n at EPOCH + n / 25 (±1 frame).
   func testScanTakesTheClocksTime() throws {
     let r = try runProcess(builtFramescout(), ["scan", "--clock", "osd", "--json", try clip()])

@@ -140,6 +140,30 @@ public struct InkLine: Sendable {
     }
   }
 
+  /// The column of least ink in `from..<to` (the first of equals); `from` when empty.
+  func leastInkColumn(from: Int, to: Int) -> Int {
+    var best = from
+    for x in from..<max(from, min(to, width)) where columnInk[x] < columnInk[best] { best = x }
+    return best
+  }
+
+  /// Cuts run `i` in two at column `c` (which neither part keeps): `[x, c)` and `(c, end)`;
+  /// false (nothing cut) when `c` is not inside the run.
+  mutating func split(run i: Int, at c: Int) -> Bool {
+    let r = runs[i]
+    guard c > r.x, c < r.x + r.width - 1 else { return false }
+    runs[i] = (r.x, c - r.x)
+    runs.insert((c + 1, r.x + r.width - c - 1), at: i + 1)
+    return true
+  }
+
+  /// Joins run `i` and the next into one run (undoes `split`).
+  mutating func join(run i: Int) {
+    guard i + 1 < runs.count else { return }
+    runs[i] = (runs[i].x, runs[i + 1].x + runs[i + 1].width - runs[i].x)
+    runs.remove(at: i + 1)
+  }
+
   /// The ink bits of row `y` from column `x`, `count` (≤ 64) columns, bit 0 = column x.
   public func bits(row y: Int, from x: Int, count: Int) -> UInt64 {
     let w = x >> 6, s = UInt64(x & 63)

@@ -39,7 +39,11 @@ extension OSDLayout {
     let twelve = isTwelveHour(best, secondsGroup: s, hourGroup: s - 2, pitch: pitch)
     var layout = OSDLayout(fields: fields, twelveHour: twelve, format: "")
     layout.dayMonthAmbiguous = ambiguous
-    layout.format = layout.describe(best[best.count / 2], pitch: pitch)
+    // The format most of these lines show (one line can carry a GOP's artefacts: DejaVu
+    // 20 px's middle line was described `YYYYdddMM:DD hhddd:mm:ss A`).
+    var described: [String: Int] = [:]
+    for t in best { described[layout.describe(t, pitch: pitch), default: 0] += 1 }
+    layout.format = described.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? ""
     return layout
   }
 
@@ -73,6 +77,8 @@ extension OSDLayout {
     }
     var i = 0
     while i < tokens.count {
+      // A speck (a compression artefact narrower than a third of a digit, no shape) says nothing.
+      if tokens[i].digit < 0 && tokens[i].shape == "?" && Double(tokens[i].width) < 0.35 * pitch { i += 1; continue }
       let gap = i > 0 ? Double(tokens[i].x - tokens[i - 1].x - tokens[i - 1].width) : 0
       if gap > 0.45 * pitch && !isSeparator(i) && !isSeparator(i - 1) && !"年月 ".contains(out.last ?? " ") {
         out += " "
@@ -88,7 +94,9 @@ extension OSDLayout {
         continue
       }
       let previous = k > 0 ? fields[k - 1] : nil
-      if isSeparator(i) { out.append(tokens[i].shape); separated = true }
+      if "-/.:".contains(tokens[i].shape) && "-/.:".contains(out.last ?? " ") {
+        // another piece of the separator just written (a colon cut in pieces)
+      } else if isSeparator(i) { out.append(tokens[i].shape); separated = true }
       else if chinese && !separated && [.year, .month, .day].contains(previous) {
         out += previous == .year ? "年" : previous == .month ? "月" : "日"
         separated = true
