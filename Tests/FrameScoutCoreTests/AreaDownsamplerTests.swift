@@ -31,7 +31,9 @@ final class AreaDownsamplerTests: XCTestCase {
     var seed: UInt64 = 1
     // Even integer factors (SIMD pair path), with and without a 16-column tail, odd strides.
     for (sw, sh, w, h) in [(1280, 720, 320, 180), (640, 360, 320, 180), (1920, 1080, 320, 180), (2560, 1440, 320, 180),
-                           (40, 8, 10, 2), (36, 12, 9, 3), (24, 6, 6, 6), (2, 2, 1, 1), (260, 130, 65, 65), (16, 16, 4, 4)] {
+                           (40, 8, 10, 2), (36, 12, 9, 3), (24, 6, 6, 6), (2, 2, 1, 1), (260, 130, 65, 65), (16, 16, 4, 4),
+                           // fx = 8 (the audit's 1280→160), with an 8-column tail, no full block, odd fy.
+                           (1280, 720, 160, 90), (1288, 24, 161, 3), (8, 8, 1, 1), (24, 21, 3, 3), (640, 480, 80, 5)] {
       for pad in [0, 1, 7, 16] { check(sw, sh, w, h, pad: pad, seed: seed); seed += 1 }
     }
   }
