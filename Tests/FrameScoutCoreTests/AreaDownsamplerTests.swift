@@ -57,6 +57,34 @@ final class AreaDownsamplerTests: XCTestCase {
     check(400, 400, 4, 4, pad: 0, seed: 10)
   }
 
+  /// The fused hash (`downsample(_:into:hashing:)`) hashes the rows as adding them one by one
+  /// does, and reduces as `downsample(_:into:)` does, on the pair path and off it.
+  func testFusedHashEqualsRowByRowHash() {
+    var seed: UInt64 = 300
+    for (sw, sh, w, h) in [(1280, 720, 160, 90), (1280, 720, 320, 180), (1288, 24, 161, 3), (36, 12, 9, 3), (704, 576, 320, 262),
+                           (33, 17, 10, 5), (64, 256, 16, 2), (100, 100, 100, 100)] {
+      for pad in [0, 3, 64] {
+        let stride = sw + pad
+        let pixels = randomImage(sw, sh, stride: stride, seed: seed)
+        seed += 1
+        pixels.withUnsafeBufferPointer { buf in
+          let view = GrayView(base: buf.baseAddress!, width: sw, height: sh, stride: stride)
+          var rowByRow = ContentHasher()
+          for y in 0..<sh { rowByRow.add(buf.baseAddress! + y * stride, count: sw) }
+          let d = AreaDownsampler(sourceWidth: sw, sourceHeight: sh, width: w, height: h)
+          var plain = GrayImage(width: w, height: h), fused = GrayImage(width: w, height: h)
+          plain.withMutableView { d.downsample(view, into: $0) }
+          var hasher = ContentHasher()
+          fused.withMutableView { d.downsample(view, into: $0, hashing: &hasher) }
+          // Something after the plane (the chroma planes) hashes on alike.
+          hasher.add(buf.baseAddress!, count: 7); rowByRow.add(buf.baseAddress!, count: 7)
+          XCTAssertEqual(hasher.finish(), rowByRow.finish(), "\(sw)x\(sh) -> \(w)x\(h) pad \(pad)")
+          XCTAssertEqual(fused.pixels, plain.pixels, "\(sw)x\(sh) -> \(w)x\(h) pad \(pad)")
+        }
+      }
+    }
+  }
+
   func testRoundsHalfUp() {
     // 2x1 boxes of (0, 1) average 0.5 -> 1; (0, 0) -> 0; (254, 255) -> 255.
     let px: [UInt8] = [0, 1, 0, 0, 254, 255, 3, 4]
