@@ -33,7 +33,12 @@ extension VideoFrame {
   /// framemd5 muxer hashes (`av_image_get_linesize` bytes per row, chroma rows subsampled).
   /// Hardware and bitstream formats lend nothing.
   public func forEachPlane(_ body: (FramePlane) -> Void) {
-    for plane in 0..<4 {
+    Self.forEachPlane(of: native, from: 0, body)
+  }
+
+  /// The planes of `native` from plane `first` on (see `forEachPlane(_:)`).
+  static func forEachPlane(of native: UnsafeMutablePointer<AVFrame>, from first: Int, _ body: (FramePlane) -> Void) {
+    for plane in first..<4 {
       var rowBytes: Int32 = 0, rows: Int32 = 0
       guard cffmpeg_frame_plane_layout(native, Int32(plane), &rowBytes, &rows) != 0 else { break }
       let base: UnsafeMutablePointer<UInt8>?
@@ -50,13 +55,25 @@ extension VideoFrame {
   }
 
   /// 64-bit hash of the raw decoded picture (all planes, padding excluded): equal for
-  /// bit-identical decoded frames. See `ContentHasher`.
+  /// bit-identical decoded frames. See `ContentHasher`. Taken while the luma was reduced
+  /// when the decoder was asked to (`DecodeOptions.contentHash`), the same value either way.
   public func contentHash() -> UInt64 {
+    if let fusedHash { return fusedHash }
     var h = ContentHasher()
     forEachPlane { p in
       for y in 0..<p.rows { h.add(p.base + y * p.stride, count: p.rowBytes) }
     }
     return h.finish()
+  }
+
+  /// Whether `luma` is plane 0 of `native` exactly as the raw-frame hash reads it (8-bit
+  /// luma plane, `av_image_get_linesize` bytes a row): then hashing it row by row and the
+  /// other planes after it is `contentHash()`.
+  static func lumaIsPlaneZero(_ native: UnsafeMutablePointer<AVFrame>, _ luma: GrayView) -> Bool {
+    var rowBytes: Int32 = 0, rows: Int32 = 0
+    guard cffmpeg_frame_plane_layout(native, 0, &rowBytes, &rows) != 0, let y = native.pointee.data.0 else { return false }
+    return UnsafePointer(y) == luma.base && Int(rowBytes) == luma.width && Int(rows) == luma.height
+      && Int(native.pointee.linesize.0) == luma.stride
   }
 
   /// MD5 of the raw decoded picture, byte for byte what `ffmpeg -i F -f framemd5 -` hashes

@@ -20,10 +20,14 @@ public final class FramePipe<Tag: Sendable>: Sendable {
     for _ in 0..<slots { free.send(FrameBuffer(width: width, height: height, frames: 1)) }
   }
 
-  /// Copies one frame (of the pipe's size) into a free buffer and queues it with its tag,
-  /// waiting while every buffer is in use. Allocates nothing.
+  /// Copies one frame into a free buffer and queues it with its tag, waiting while every
+  /// buffer is in use. Allocates nothing for frames of the pipe's size; a frame of another
+  /// size (a stream whose picture size changes) replaces the buffer by one of its size.
   public func send(_ gray: GrayView, _ tag: Tag) {
     guard var buffer = free.receive() else { return }
+    if buffer.width != gray.width || buffer.height != gray.height {
+      buffer = FrameBuffer(width: gray.width, height: gray.height, frames: 1)
+    }
     buffer.store(gray, at: 0)
     filled.send(PipedFrame(pixels: buffer, tag: tag))
   }

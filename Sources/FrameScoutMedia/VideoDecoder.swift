@@ -17,6 +17,10 @@ public struct DecodeOptions: Sendable, Hashable {
   /// With `keyframesOnly`: skip keyframes less than this many seconds (by packet pts)
   /// after the last one decoded, so sparse sampling costs only the keyframes it uses.
   public var keyframeSpacing: Double?
+  /// Take each frame's raw-picture hash (`VideoFrame.contentHash()`) while its luma is
+  /// reduced to the analysis width, in the same pass over the plane (`AreaDownsampler`'s
+  /// fused hash); only with an analysis width. The hash has the same value either way.
+  public var contentHash = false
 
   public init(open: OpenOptions = OpenOptions(), threads: Int = 0, keyframesOnly: Bool = false, analysisWidth: Int? = 320,
               keyframeSpacing: Double? = nil) {
@@ -46,6 +50,8 @@ public struct VideoFrame: ~Copyable {
   public let gray: GrayView?
   /// The decoder's frame, for colour rendering during the call only.
   let native: UnsafeMutablePointer<AVFrame>
+  /// `contentHash()`, when the decoder took it while reducing the luma.
+  let fusedHash: UInt64?
 
   /// The U and V planes, for planar 8-bit YUV frames (nil otherwise: RGB, packed, >8-bit).
   public var chroma: ChromaPlanes? {
@@ -513,17 +519,29 @@ public final class VideoDecoder {
 
     guard let luma = lumaView(of: f) else { return .next }
     var reducedView: GrayView? = nil
+    var fusedHash: UInt64? = nil
     if let width = options.analysisWidth {
       if downsampler == nil || downsampler!.sourceWidth != luma.width || downsampler!.sourceHeight != luma.height {
         let size = AreaDownsampler.size(forSourceWidth: luma.width, sourceHeight: luma.height, width: width)
         downsampler = AreaDownsampler(sourceWidth: luma.width, sourceHeight: luma.height, width: size.width, height: size.height)
         reduced.resize(width: size.width, height: size.height)
       }
-      downsampler!.downsample(luma, into: reduced.mutableView)
+      if options.contentHash && VideoFrame.lumaIsPlaneZero(f, luma) {
+        // One pass over the luma for the reduction and the hash, then the other planes.
+        var h = ContentHasher()
+        downsampler!.downsample(luma, into: reduced.mutableView, hashing: &h)
+        VideoFrame.forEachPlane(of: f, from: 1) { p in
+          for y in 0..<p.rows { h.add(p.base + y * p.stride, count: p.rowBytes) }
+        }
+        fusedHash = h.finish()
+      } else {
+        downsampler!.downsample(luma, into: reduced.mutableView)
+      }
       reducedView = reduced.view
     }
     let decoded = VideoFrame(index: index, pts: pts, time: time, isKeyframe: cffmpeg_frame_is_key(f) != 0,
-                             isCorrupt: cffmpeg_frame_is_corrupt(f) != 0, luma: luma, gray: reducedView, native: f)
+                             isCorrupt: cffmpeg_frame_is_corrupt(f) != 0, luma: luma, gray: reducedView, native: f,
+                             fusedHash: fusedHash)
     return try body(decoded)
   }
 

@@ -115,83 +115,62 @@ public struct FingerprintStream: Sendable {
 
   /// Decodes `path` once and fingerprints every frame. `onFrame`, if given, also sees each
   /// frame (after it was fingerprinted) during the same pass.
+  ///
+  /// Without `onFrame` the decoding runs on a thread of its own and hands each reduced frame
+  /// with its facts to the calling thread through a `FramePipe`, so the decoder is fed again
+  /// while a frame is analysed (as `scan` does): what needs the decoded frame itself (the
+  /// reduction, the raw-frame hash, the MD5) stays with the decoder, the measures of the
+  /// reduced picture run beside it. The fingerprints are the same either way.
   public static func make(path: String, settings: FingerprintSettings = FingerprintSettings(),
                           onFrame: ((borrowing VideoFrame) throws -> Void)? = nil) throws -> FingerprintStream {
-    let decoder = try VideoDecoder(path: path, options: DecodeOptions(open: settings.open, threads: settings.threads,
-                                                                         analysisWidth: settings.analysisWidth))
+    var options = DecodeOptions(open: settings.open, threads: settings.threads, analysisWidth: settings.analysisWidth)
+    // The raw-frame hash is taken while the decoder reduces the luma: one pass over the plane
+    // for both. Hashing every raw byte (1.4 MB a 720p frame) is the dearest step: measured on
+    // the 5-minute 720p benchmark clip (2 cores), audit/bare decode 1.06 without it, 1.09
+    // with; fused, perf on the 2-minute 720p clip (2026-12): reduction + hash 7.3 % of the
+    // audit's samples -> 4.9 % (with the 8-wide SIMD fold; the hash's loads now take the
+    // cache misses the reduction took before).
+    options.contentHash = true
+    let decoder = try VideoDecoder(path: path, options: options)
     var s = FingerprintStream(path: path, info: decoder.info, clock: decoder.clock)
     let expected = (decoder.info.declaredFrameCount ?? 0) + 16
     s.reserve(expected)
-    let previous = PixelBuffer()
-    let localMotion = LocalMotion()
-    let relighting = Relighting()
-    let hashInput = PixelBuffer()
-    hashInput.resize(width: 32, height: 32)
-    var hashReducer: AreaDownsampler? = nil
-    let gridScratch = UnsafeMutablePointer<Float>.allocate(capacity: cells)
-    defer { gridScratch.deallocate() }
-    var lastFormat: SIMD3<Int32>? = nil
-    try decoder.forEachFrame { frame in
-      let n = s.time.count
-      s.time.append(frame.time)
-      s.pts.append(frame.pts)
-      s.isKeyframe.append(frame.isKeyframe)
-      s.isCorrupt.append(frame.isCorrupt)
-      s.packetSize.append(Int32(clamping: frame.packetSize))
-      s.durationTicks.append(frame.durationTicks)
-      let key = frame.formatKey
-      if lastFormat != key {
-        let f = frame.format
-        s.formats.append((n, f.width, f.height, f.pixelFormat))
-        lastFormat = key
-      }
-      let gray = frame.gray ?? frame.luma
-      // Change to the previous frame, then keep this one.
-      if previous.width == gray.width && previous.height == gray.height && n > 0 {
-        let sad = PixelDifference.sumOfAbsoluteDifferences(gray, previous.view)
-        s.change.append(Float(Double(sad) / Double(gray.width * gray.height)))
-      } else {
-        previous.resize(width: gray.width, height: gray.height)
-        s.change.append(0)
-      }
-      s.appendMotion(localMotion.measure(gray), relighting.measure(gray))
-      gray.copy(to: previous.mutableView.base, destinationStride: previous.mutableView.stride)
-      // pHash of the whole frame.
-      guard gray.width >= 32 && gray.height >= 32 else {
-        // Too small to hash (under 32 pixels): flat fingerprints, exact hashes still kept.
-        s.phash.append(0); s.brightness.append(0)
-        s.grid.append(contentsOf: repeatElement(0, count: cells))
-        s.contentHash.append(frame.contentHash())
-        if settings.md5 { s.md5.append(frame.md5()); s.rawSize.append(frame.rawSize) }
-        try onFrame?(frame)
+    let analysis = FrameAnalysis()
+    let md5 = settings.md5
+    if let onFrame {
+      var tally = FrameTally(md5: md5)
+      try decoder.forEachFrame { frame in
+        let facts = tally.facts(of: frame)
+        analysis.add(frame.gray ?? frame.luma, facts, to: &s)
+        try onFrame(frame)
         return .next
       }
-      if hashReducer == nil || hashReducer!.sourceWidth != gray.width || hashReducer!.sourceHeight != gray.height {
-        hashReducer = AreaDownsampler(sourceWidth: gray.width, sourceHeight: gray.height, width: 32, height: 32)
-      }
-      hashReducer!.downsample(gray, into: hashInput.mutableView)
-      s.phash.append(PerceptualHash.perceptual(hashInput.view).bits)
-      // Grid of mean luma, normalised.
-      GridMeans.measure(gray, columns: gridColumns, rows: gridRows, into: gridScratch)
-      var mean: Float = 0
-      for i in 0..<cells { mean += gridScratch[i] }
-      s.brightness.append(mean / Float(cells))
-      GridMeans.normalise(gridScratch, count: cells)
-      s.grid.append(contentsOf: UnsafeBufferPointer(start: gridScratch, count: cells))
-      // Hashing every raw byte (1.4 MB a 720p frame) is the dearest step: measured on the
-      // 5-minute 720p benchmark clip (2 cores), audit/bare decode 1.06 without it, 1.09 with.
-      s.contentHash.append(frame.contentHash())
-      if settings.md5 {
-        s.md5.append(frame.md5())
-        s.rawSize.append(frame.rawSize)
-      }
-      try onFrame?(frame)
-      return .next
+      s.finish(decoder.timingSource, decoder.warnings, decoder.damage)
+      return s
     }
-    s.timingSource = decoder.timingSource
-    s.warnings = decoder.warnings
-    s.damage = decoder.damage
+    let handoff = DecoderHandoff(decoder)
+    let width = decoder.info.width, height = decoder.info.height
+    let size = AreaDownsampler.size(forSourceWidth: max(1, width), sourceHeight: max(1, height), width: settings.analysisWidth)
+    let ending = try FramePipe<FrameFacts>.run(slots: 8, width: size.width, height: size.height, produce: { pipe in
+      let decoder = handoff.decoder
+      var tally = FrameTally(md5: md5)
+      try decoder.forEachFrame { frame in
+        pipe.send(frame.gray ?? frame.luma, tally.facts(of: frame))
+        return .next
+      }
+      return DecodingEnd(timingSource: decoder.timingSource, warnings: decoder.warnings, damage: decoder.damage)
+    }) { gray, facts in
+      analysis.add(gray, facts, to: &s)
+    }
+    s.finish(ending.timingSource, ending.warnings, ending.damage)
     return s
+  }
+
+  /// What the decoder said at the end of the pass.
+  mutating func finish(_ timingSource: TimingSource, _ warnings: [String], _ damage: DamageReport) {
+    self.timingSource = timingSource
+    self.warnings = warnings
+    self.damage = damage
   }
 
   /// One frame's local motion and change of light (zeros where there is none to measure).
@@ -211,5 +190,120 @@ public struct FingerprintStream: Sendable {
     motion.reserveCapacity(n); motionOnTrack.reserveCapacity(n); motionTwoStep.reserveCapacity(n); noiseThreshold.reserveCapacity(n)
     motionSpeed.reserveCapacity(n); motionSpeedCoarse.reserveCapacity(n)
     lightChanged.reserveCapacity(n); lightTextured.reserveCapacity(n); lightKept.reserveCapacity(n)
+  }
+}
+
+/// What the decoding side of a fingerprint pass tells of one frame besides its reduced
+/// picture: what needs the decoded frame itself.
+struct FrameFacts: Sendable {
+  var time: Double
+  var pts: Int64?
+  var isKeyframe: Bool
+  var isCorrupt: Bool
+  var packetSize: Int32
+  var durationTicks: Int64
+  /// The picture's size and pixel format, where it changed (the first frame included).
+  var format: (width: Int, height: Int, pixelFormat: String)?
+  var contentHash: UInt64
+  var md5: [UInt8]?
+  var rawSize: Int
+}
+
+/// Takes each decoded frame's facts, noticing where the picture format changes.
+struct FrameTally: Sendable {
+  let md5: Bool
+  var lastFormat: SIMD3<Int32>? = nil
+
+  init(md5: Bool) { self.md5 = md5 }
+
+  mutating func facts(of frame: borrowing VideoFrame) -> FrameFacts {
+    let key = frame.formatKey
+    var format: (width: Int, height: Int, pixelFormat: String)? = nil
+    if lastFormat != key {
+      format = frame.format
+      lastFormat = key
+    }
+    return FrameFacts(time: frame.time, pts: frame.pts, isKeyframe: frame.isKeyframe, isCorrupt: frame.isCorrupt,
+                      packetSize: Int32(clamping: frame.packetSize), durationTicks: frame.durationTicks, format: format,
+                      contentHash: frame.contentHash(), md5: md5 ? frame.md5() : nil, rawSize: md5 ? frame.rawSize : 0)
+  }
+}
+
+/// How a decoding pass ended.
+struct DecodingEnd: Sendable {
+  var timingSource: TimingSource
+  var warnings: [String]
+  var damage: DamageReport
+}
+
+/// Moves an open decoder to the thread that decodes with it: the thread that opened it does
+/// not touch it again (what the pass ends with comes back as a `DecodingEnd`).
+final class DecoderHandoff: @unchecked Sendable {
+  // Unchecked Sendable: one thread uses the decoder at a time, the opener before the
+  // hand-off, the decoding thread after it.
+  let decoder: VideoDecoder
+  init(_ decoder: VideoDecoder) { self.decoder = decoder }
+}
+
+/// The measures of one reduced picture against the ones before it, frame by frame, in one
+/// thread: the change, local motion, change of light, pHash, brightness and normalised grid.
+/// Set-up is done once per picture size; `add` allocates nothing but the stream's growth.
+final class FrameAnalysis {
+  let previous = PixelBuffer()
+  let localMotion = LocalMotion()
+  let relighting = Relighting()
+  let hashInput = PixelBuffer()
+  var hashReducer: AreaDownsampler? = nil
+  let gridScratch = UnsafeMutablePointer<Float>.allocate(capacity: FingerprintStream.cells)
+
+  init() { hashInput.resize(width: 32, height: 32) }
+
+  deinit { gridScratch.deallocate() }
+
+  /// Appends frame `facts` with the measures of its reduced picture `gray` to `s`.
+  func add(_ gray: GrayView, _ facts: FrameFacts, to s: inout FingerprintStream) {
+    let cells = FingerprintStream.cells
+    let n = s.time.count
+    s.time.append(facts.time)
+    s.pts.append(facts.pts)
+    s.isKeyframe.append(facts.isKeyframe)
+    s.isCorrupt.append(facts.isCorrupt)
+    s.packetSize.append(facts.packetSize)
+    s.durationTicks.append(facts.durationTicks)
+    if let f = facts.format { s.formats.append((n, f.width, f.height, f.pixelFormat)) }
+    s.contentHash.append(facts.contentHash)
+    if let md5 = facts.md5 {
+      s.md5.append(md5)
+      s.rawSize.append(facts.rawSize)
+    }
+    // Change to the previous frame, then keep this one.
+    if previous.width == gray.width && previous.height == gray.height && n > 0 {
+      let sad = PixelDifference.sumOfAbsoluteDifferences(gray, previous.view)
+      s.change.append(Float(Double(sad) / Double(gray.width * gray.height)))
+    } else {
+      previous.resize(width: gray.width, height: gray.height)
+      s.change.append(0)
+    }
+    s.appendMotion(localMotion.measure(gray), relighting.measure(gray))
+    gray.copy(to: previous.mutableView.base, destinationStride: previous.mutableView.stride)
+    // pHash of the whole frame.
+    guard gray.width >= 32 && gray.height >= 32 else {
+      // Too small to hash (under 32 pixels): flat fingerprints, exact hashes still kept.
+      s.phash.append(0); s.brightness.append(0)
+      s.grid.append(contentsOf: repeatElement(0, count: cells))
+      return
+    }
+    if hashReducer == nil || hashReducer!.sourceWidth != gray.width || hashReducer!.sourceHeight != gray.height {
+      hashReducer = AreaDownsampler(sourceWidth: gray.width, sourceHeight: gray.height, width: 32, height: 32)
+    }
+    hashReducer!.downsample(gray, into: hashInput.mutableView)
+    s.phash.append(PerceptualHash.perceptual(hashInput.view).bits)
+    // Grid of mean luma, normalised.
+    GridMeans.measure(gray, columns: FingerprintStream.gridColumns, rows: FingerprintStream.gridRows, into: gridScratch)
+    var mean: Float = 0
+    for i in 0..<cells { mean += gridScratch[i] }
+    s.brightness.append(mean / Float(cells))
+    GridMeans.normalise(gridScratch, count: cells)
+    s.grid.append(contentsOf: UnsafeBufferPointer(start: gridScratch, count: cells))
   }
 }

@@ -31,7 +31,9 @@ final class AreaDownsamplerTests: XCTestCase {
     var seed: UInt64 = 1
     // Even integer factors (SIMD pair path), with and without a 16-column tail, odd strides.
     for (sw, sh, w, h) in [(1280, 720, 320, 180), (640, 360, 320, 180), (1920, 1080, 320, 180), (2560, 1440, 320, 180),
-                           (40, 8, 10, 2), (36, 12, 9, 3), (24, 6, 6, 6), (2, 2, 1, 1), (260, 130, 65, 65), (16, 16, 4, 4)] {
+                           (40, 8, 10, 2), (36, 12, 9, 3), (24, 6, 6, 6), (2, 2, 1, 1), (260, 130, 65, 65), (16, 16, 4, 4),
+                           // fx = 8 (the audit's 1280→160), with an 8-column tail, no full block, odd fy.
+                           (1280, 720, 160, 90), (1288, 24, 161, 3), (8, 8, 1, 1), (24, 21, 3, 3), (640, 480, 80, 5)] {
       for pad in [0, 1, 7, 16] { check(sw, sh, w, h, pad: pad, seed: seed); seed += 1 }
     }
   }
@@ -53,6 +55,34 @@ final class AreaDownsamplerTests: XCTestCase {
     check(64, 258, 16, 1, pad: 0, seed: 9, values: 255...255)
     // Boxes over 2,048 pixels use a division instead of the reciprocal.
     check(400, 400, 4, 4, pad: 0, seed: 10)
+  }
+
+  /// The fused hash (`downsample(_:into:hashing:)`) hashes the rows as adding them one by one
+  /// does, and reduces as `downsample(_:into:)` does, on the pair path and off it.
+  func testFusedHashEqualsRowByRowHash() {
+    var seed: UInt64 = 300
+    for (sw, sh, w, h) in [(1280, 720, 160, 90), (1280, 720, 320, 180), (1288, 24, 161, 3), (36, 12, 9, 3), (704, 576, 320, 262),
+                           (33, 17, 10, 5), (64, 256, 16, 2), (100, 100, 100, 100)] {
+      for pad in [0, 3, 64] {
+        let stride = sw + pad
+        let pixels = randomImage(sw, sh, stride: stride, seed: seed)
+        seed += 1
+        pixels.withUnsafeBufferPointer { buf in
+          let view = GrayView(base: buf.baseAddress!, width: sw, height: sh, stride: stride)
+          var rowByRow = ContentHasher()
+          for y in 0..<sh { rowByRow.add(buf.baseAddress! + y * stride, count: sw) }
+          let d = AreaDownsampler(sourceWidth: sw, sourceHeight: sh, width: w, height: h)
+          var plain = GrayImage(width: w, height: h), fused = GrayImage(width: w, height: h)
+          plain.withMutableView { d.downsample(view, into: $0) }
+          var hasher = ContentHasher()
+          fused.withMutableView { d.downsample(view, into: $0, hashing: &hasher) }
+          // Something after the plane (the chroma planes) hashes on alike.
+          hasher.add(buf.baseAddress!, count: 7); rowByRow.add(buf.baseAddress!, count: 7)
+          XCTAssertEqual(hasher.finish(), rowByRow.finish(), "\(sw)x\(sh) -> \(w)x\(h) pad \(pad)")
+          XCTAssertEqual(fused.pixels, plain.pixels, "\(sw)x\(sh) -> \(w)x\(h) pad \(pad)")
+        }
+      }
+    }
   }
 
   func testRoundsHalfUp() {

@@ -21,6 +21,7 @@ final class CellDifferenceTests: XCTestCase {
         let (c, r) = CellDifference.cells(width: w, height: h)
         var thresholds = (0..<(c * r)).map { UInt8(truncatingIfNeeded: $0 * 37) }
         var fastPlain = [Int32](repeating: -1, count: c * r), fastExcess = fastPlain, slowPlain = fastPlain, slowExcess = fastPlain
+        var fastSums = fastPlain, slowSums = fastPlain
         px[0].withUnsafeBufferPointer { a in
           px[1].withUnsafeBufferPointer { b in
             let va = GrayView(base: a.baseAddress!, width: w, height: h, stride: stride)
@@ -29,10 +30,14 @@ final class CellDifferenceTests: XCTestCase {
               CellDifference.measure(va, vb, thresholds: t.baseAddress!, plain: &fastPlain, excess: &fastExcess)
               CellDifference.measureReference(va, vb, thresholds: t.baseAddress!, plain: &slowPlain, excess: &slowExcess)
             }
+            CellDifference.sums(va, vb, into: &fastSums)
+            CellDifference.sumsReference(va, vb, into: &slowSums)
           }
         }
         XCTAssertEqual(fastPlain, slowPlain, "\(w)x\(h) stride \(stride) \(name)")
         XCTAssertEqual(fastExcess, slowExcess, "\(w)x\(h) stride \(stride) \(name)")
+        XCTAssertEqual(fastSums, slowSums, "sums \(w)x\(h) stride \(stride) \(name)")
+        XCTAssertEqual(fastSums, slowPlain, "sums are measure's plain sums, \(w)x\(h) stride \(stride) \(name)")
       }
     }
   }

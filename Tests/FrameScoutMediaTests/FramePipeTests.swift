@@ -35,6 +35,25 @@ final class FramePipeTests: XCTestCase {
     }
   }
 
+  /// A stream whose picture size changes mid-way (audit's fingerprints send every frame):
+  /// frames of another size than the pipe's arrive whole, in order, at their own size.
+  func testFramesOfAnotherSizeArriveAtTheirSize() throws {
+    let sizes = (0..<60).map { k in k < 20 ? (17, 5) : k < 40 ? (33, 9) : (4, 3) }
+    var seen: [(Int, Int, Int)] = []
+    _ = try FramePipe<Int>.run(slots: 3, width: 17, height: 5, produce: { pipe in
+      for (k, (w, h)) in sizes.enumerated() {
+        let pixels = [UInt8](repeating: UInt8(k), count: w * h)
+        pixels.withUnsafeBufferPointer { pipe.send(GrayView(base: $0.baseAddress!, width: w, height: h, stride: w), k) }
+      }
+      return 0
+    }) { gray, tag in
+      XCTAssertTrue((0..<gray.height).allSatisfy { y in gray.row(y).allSatisfy { $0 == UInt8(tag) } }, "frame \(tag)")
+      seen.append((tag, gray.width, gray.height))
+    }
+    XCTAssertEqual(seen.map(\.0), Array(0..<60))
+    XCTAssertTrue(zip(seen, sizes).allSatisfy { $0.1 == $1.0 && $0.2 == $1.1 })
+  }
+
   func testProducerErrorComesAfterItsFrames() {
     var seen = 0
     XCTAssertThrowsError(try FramePipe<Int>.run(slots: 3, width: 8, height: 8, produce: { pipe -> Int in

@@ -66,6 +66,45 @@ public enum CellDifference {
     }
   }
 
+  /// For every cell (row-major): `plain[c] = Σ |a - b|` over its pixels, as `measure` without
+  /// the excess (the change-of-light test's noise, `Relighting`). Overwritten. Allocates nothing.
+  @inlinable
+  public static func sums(_ a: GrayView, _ b: GrayView, into plain: UnsafeMutablePointer<Int32>) {
+    PixelDifference.checkSameSize(a, b)
+    let (columns, rows) = cells(width: a.width, height: a.height)
+    plain.update(repeating: 0, count: columns * rows)
+    let width = a.width, blocks = width &>> 4
+    for y in 0..<a.height {
+      let pa = UnsafeRawPointer(a.base + y &* a.stride), pb = UnsafeRawPointer(b.base + y &* b.stride)
+      let row = (y &>> 3) &* columns
+      var i = 0
+      while i < blocks {
+        let o = i &<< 4, c = row &+ (i &<< 1)
+        let d = PixelDifference.absoluteDifference(pa.loadUnaligned(fromByteOffset: o, as: SIMD16<UInt8>.self),
+                                                   pb.loadUnaligned(fromByteOffset: o, as: SIMD16<UInt8>.self))
+        let (pl, ph) = halves(d)
+        plain[c] &+= pl; plain[c &+ 1] &+= ph
+        i &+= 1
+      }
+      var j = blocks &<< 4
+      while j < width {
+        plain[row &+ (j &>> 3)] &+= Int32(PixelDifference.difference(pa, pb, at: j))
+        j &+= 1
+      }
+    }
+  }
+
+  /// Scalar twin of `sums(_:_:into:)`.
+  @inlinable
+  public static func sumsReference(_ a: GrayView, _ b: GrayView, into plain: UnsafeMutablePointer<Int32>) {
+    PixelDifference.checkSameSize(a, b)
+    let (columns, rows) = cells(width: a.width, height: a.height)
+    for c in 0..<(columns * rows) { plain[c] = 0 }
+    for y in 0..<a.height {
+      for x in 0..<a.width { plain[(y / size) * columns + x / size] += abs(Int32(a[x, y]) - Int32(b[x, y])) }
+    }
+  }
+
   /// Scalar twin of `measure(_:_:thresholds:plain:excess:)`.
   @inlinable
   public static func measureReference(_ a: GrayView, _ b: GrayView, thresholds: UnsafePointer<UInt8>,

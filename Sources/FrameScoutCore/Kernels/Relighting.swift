@@ -17,7 +17,13 @@
 /// 31–100 % of the cells and 77–100 % of the changed textured cells keep their texture;
 /// cuts and splices change 10–16 % of the cells (13–74 % kept).
 ///
-/// Set-up is done once per picture size; `measure` allocates nothing.
+/// Set-up is done once per picture size; `measure` allocates nothing. The per-pixel work of
+/// keeping the running mean and the noise (`remember`) is vectorised: the cells' |difference|
+/// sums by `CellDifference.sums` (integers, so the same values as the float sums of the scalar
+/// twin), the running mean by plain loops LLVM vectorises (the same operations per pixel).
+/// `Relighting(scalarReference: true)` runs the scalar twin, which the tests hold equal to
+/// it, measure for measure. Measured 2026-12 (perf, 2-minute 720p benchmark clip at 160×90):
+/// remember took 1.5 % of the audit's samples in scalar code.
 public final class Relighting {
   public struct Measure: Sendable, Hashable {
     /// The fraction of all cells that changed.
@@ -42,15 +48,20 @@ public final class Relighting {
   private var mean = UnsafeMutablePointer<Float>.allocate(capacity: 1)
   private var last = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
   private var cellDifference = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+  private var cellSums = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+  /// Pixels in each cell (edge cells may be partial), computed once per size.
+  private var cellArea = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+  /// Run the scalar twin of the per-pixel loops (for the tests).
+  private let scalarReference: Bool
   private var noise = [Float](repeating: 0, count: Relighting.noiseHistory)
   private var sorted = [Float](repeating: 0, count: Relighting.noiseHistory)
 
-  public init() {}
+  public init(scalarReference: Bool = false) { self.scalarReference = scalarReference }
 
   deinit { release() }
 
   private func release() {
-    mean.deallocate(); last.deallocate(); cellDifference.deallocate()
+    mean.deallocate(); last.deallocate(); cellDifference.deallocate(); cellSums.deallocate(); cellArea.deallocate()
   }
 
   private func prepare(width w: Int, height h: Int) {
@@ -59,6 +70,12 @@ public final class Relighting {
     let (columns, rows) = CellDifference.cells(width: w, height: h)
     mean = .allocate(capacity: max(1, w * h)); last = .allocate(capacity: max(1, w * h))
     cellDifference = .allocate(capacity: max(1, columns * rows))
+    cellSums = .allocate(capacity: max(1, columns * rows))
+    cellArea = .allocate(capacity: max(1, columns * rows))
+    for c in 0..<(columns * rows) {
+      let cx = c % columns, cy = c / columns, s = CellDifference.size
+      cellArea[c] = Float((min(w, (cx + 1) * s) - cx * s) * (min(h, (cy + 1) * s) - cy * s))
+    }
   }
 
   /// `picture` against the pictures before it (nil for the first `noiseHistory` pictures and
@@ -113,21 +130,56 @@ public final class Relighting {
   private func remember(_ picture: GrayView) {
     let (columns, rows) = CellDifference.cells(width: width, height: height)
     if frames > 0 {
-      cellDifference.update(repeating: 0, count: columns * rows)
-      for y in 0..<height {
-        let row = picture.base + y * picture.stride
-        for x in 0..<width {
-          let d = abs(Float(row[x]) - Float(last[y * width + x]))
-          cellDifference[(y / CellDifference.size) * columns + x / CellDifference.size] += d
-        }
-      }
-      for c in 0..<(columns * rows) {
-        let cx = c % columns, cy = c / columns, s = CellDifference.size
-        cellDifference[c] /= Float((min(width, (cx + 1) * s) - cx * s) * (min(height, (cy + 1) * s) - cy * s))
-      }
+      if scalarReference { cellDifferencesReference(picture) } else { cellDifferences(picture) }
       let typical = quickselect(UnsafeMutableBufferPointer(start: cellDifference, count: columns * rows), rank: columns * rows / 2)
       noise[frames % Self.noiseHistory] = typical / 1.6
     }
+    if scalarReference { updateMeanReference(picture) } else { updateMean(picture) }
+    frames += 1
+  }
+
+  /// Each cell's mean |difference| between `picture` and the last picture into `cellDifference`.
+  /// The sums are integers below 2²⁴, so the float sums of the scalar twin are these exactly.
+  private func cellDifferences(_ picture: GrayView) {
+    let (columns, rows) = CellDifference.cells(width: width, height: height)
+    CellDifference.sums(picture, GrayView(base: UnsafePointer(last), width: width, height: height, stride: width), into: cellSums)
+    for c in 0..<(columns * rows) { cellDifference[c] = Float(cellSums[c]) / cellArea[c] }
+  }
+
+  /// `picture` joins the running mean and becomes the last picture (loops LLVM vectorises:
+  /// wrapping index arithmetic, the first picture's branch out of the loop).
+  private func updateMean(_ picture: GrayView) {
+    let w = Self.weight, first = frames == 0
+    for y in 0..<height {
+      let row = picture.base + y &* picture.stride, m = mean + y &* width
+      if first {
+        for x in 0..<width { m[x] = Float(row[x]) }
+      } else {
+        for x in 0..<width { m[x] = m[x] + w * (Float(row[x]) - m[x]) }
+      }
+      (last + y &* width).update(from: row, count: width)
+    }
+  }
+
+  /// Scalar twin of `cellDifferences`.
+  private func cellDifferencesReference(_ picture: GrayView) {
+    let (columns, rows) = CellDifference.cells(width: width, height: height)
+    cellDifference.update(repeating: 0, count: columns * rows)
+    for y in 0..<height {
+      let row = picture.base + y * picture.stride
+      for x in 0..<width {
+        let d = abs(Float(row[x]) - Float(last[y * width + x]))
+        cellDifference[(y / CellDifference.size) * columns + x / CellDifference.size] += d
+      }
+    }
+    for c in 0..<(columns * rows) {
+      let cx = c % columns, cy = c / columns, s = CellDifference.size
+      cellDifference[c] /= Float((min(width, (cx + 1) * s) - cx * s) * (min(height, (cy + 1) * s) - cy * s))
+    }
+  }
+
+  /// Scalar twin of `updateMean`.
+  private func updateMeanReference(_ picture: GrayView) {
     for y in 0..<height {
       let row = picture.base + y * picture.stride
       for x in 0..<width {
@@ -136,6 +188,5 @@ public final class Relighting {
         last[i] = row[x]
       }
     }
-    frames += 1
   }
 }
