@@ -194,15 +194,20 @@ public final class BatchRunner: @unchecked Sendable {
 
   /// Runs every file (skipping those already done with the same SHA-256 and parameters),
   /// then writes the report. Returns the records in path order.
+  /// A file the output folder could not take (a full disk, a folder made read-only) stops
+  /// the run: the files already done keep their records in OUT/state/, the others are left
+  /// for the rerun, report.json stays the last complete one, and the first such error is thrown.
   public func run() throws -> [FileRecord] {
     let files = try discover()
     try OutputFolder.make(stateDir)
+    for dir in [settings.out, stateDir, thumbsDir, clipsDir] { AtomicFile.removeStale(in: dir) }
     let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
     let totalBytes = sizes.reduce(0, +)
     /// The work list shared by the workers (every access under `lock`).
     final class Shared: @unchecked Sendable {
       var next = 0, done = 0, bytesDone = 0
       var records: [FileRecord?]
+      var outputFailure: MediaError?
       init(count: Int) { records = [FileRecord?](repeating: nil, count: count) }
     }
     let shared = Shared(count: files.count)
@@ -212,9 +217,16 @@ public final class BatchRunner: @unchecked Sendable {
         lock.lock()
         let k = shared.next
         shared.next += 1
+        let stopped = shared.outputFailure != nil
         lock.unlock()
-        guard k < files.count else { return }
-        let record = self.process(files[k])
+        guard k < files.count, !stopped else { return }
+        let record: FileRecord
+        do throws(MediaError) { record = try self.process(files[k]) } catch {
+          lock.lock()
+          if shared.outputFailure == nil { shared.outputFailure = error }
+          lock.unlock()
+          return
+        }
         lock.lock()
         shared.records[k] = record
         shared.done += 1
@@ -223,6 +235,7 @@ public final class BatchRunner: @unchecked Sendable {
         lock.unlock()
       }
     }
+    if let failure = shared.outputFailure { throw failure }
     let records = shared.records
     let all = records.map { $0! }
     try writeReport(all)
@@ -230,8 +243,9 @@ public final class BatchRunner: @unchecked Sendable {
   }
 
   /// One file: reuse its record when its SHA-256 and the parameters are unchanged, else
-  /// analyse it. Never throws: a failure becomes the record's error.
-  func process(_ path: String) -> FileRecord {
+  /// analyse it. A failure of the input becomes the record's error; a failure to write
+  /// into the output folder is thrown (it says nothing of the input, so it is not recorded).
+  func process(_ path: String) throws(MediaError) -> FileRecord {
     let statePath = (stateDir as NSString).appendingPathComponent(Self.id(of: path) + ".json")
     let before: (hex: String, bytes: Int)
     do { before = try FileDigest.sha256(path: path) } catch {
@@ -251,13 +265,14 @@ public final class BatchRunner: @unchecked Sendable {
                          error: "\(path): the file changed during analysis (SHA-256 before \(before.hex), after \(after.hex))")
       }
     } catch let error as MediaError {
+      if error.kind == .writeFailed { throw error }
       record = failure(path, sha: before.hex, bytes: before.bytes, error: error.description)
     } catch {
       record = failure(path, sha: before.hex, bytes: before.bytes, error: "\(path): \(error)")
     }
     let saved = JSONValue.object([("path", .string(path)), ("sha256", .string(before.hex)), ("parameters_digest", .string(parametersDigest)),
                                   ("input", record.input), ("events", .array(record.events)), ("failed", .bool(record.failed))])
-    try? AtomicFile.write(Array(saved.serialized().utf8), to: statePath)
+    try AtomicFile.write(Array(saved.serialized().utf8), to: statePath)
     return record
   }
 

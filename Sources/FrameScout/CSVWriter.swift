@@ -28,14 +28,28 @@ public final class CSVWriter {
     if buffer.utf8.count > 1 << 16 { flush() }
   }
 
+  /// The first write error (a full disk): reported by `commit()`, never a trap.
+  var writeError: Error?
+
   func flush() {
-    handle.write(Data(buffer.utf8))
+    if writeError == nil {
+      do { try handle.write(contentsOf: Data(buffer.utf8)) } catch { writeError = error }
+    }
     buffer.removeAll(keepingCapacity: true)
   }
 
   public func commit() throws(MediaError) {
     flush()
-    do { try handle.close() } catch { throw MediaError(file: path, kind: .writeFailed, reason: "cannot write: \(error)") }
+    if let writeError { throw MediaError(file: path, kind: .writeFailed, reason: "cannot write: \(Self.reason(writeError))") }
+    do { try handle.close() } catch { throw MediaError(file: path, kind: .writeFailed, reason: "cannot write: \(Self.reason(error))") }
     if rename(temporary, path) != 0 { throw MediaError(file: path, kind: .writeFailed, reason: "cannot write: \(String(cString: strerror(errno)))") }
+  }
+
+  /// The system's reason for a Foundation write error ("No space left on device"), one line.
+  static func reason(_ error: Error) -> String {
+    let e = error as NSError
+    let posix = e.domain == NSPOSIXErrorDomain ? e : (e.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? $0 : nil }
+    if let posix { return String(cString: strerror(Int32(posix.code))) }
+    return e.localizedDescription.split(separator: "\n").first.map(String.init) ?? "write error"
   }
 }

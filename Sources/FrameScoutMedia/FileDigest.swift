@@ -4,9 +4,15 @@ import Foundation
 /// SHA-256 of a file, read in 1 MiB chunks (bounded memory), opened read-only.
 public enum FileDigest {
   public static func sha256(path: String) throws(MediaError) -> (hex: String, bytes: Int) {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw MediaError(file: path, kind: .readFailed, reason: "cannot open for reading")
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else {
+      switch errno {
+      case ENOENT: throw MediaError(file: path, kind: .notFound, reason: "no such file")     // vanished since it was listed
+      case EACCES: throw MediaError(file: path, kind: .permissionDenied, reason: "permission denied")
+      default: throw MediaError(file: path, kind: .readFailed, reason: "cannot open for reading: \(String(cString: strerror(errno)))")
+      }
     }
+    let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
     defer { try? handle.close() }
     var hasher = SHA256()
     var total = 0

@@ -114,8 +114,13 @@ struct Batch: ParsableCommand {
     try OutputFolder.make(out)
     let runner = BatchRunner(settings: settings)
     let progress = BatchProgress(enabled: !quiet)
-    runner.onProgress = { done, total, bytes, totalBytes in progress.update(done: done, total: total, bytes: bytes, totalBytes: totalBytes) }
-    let records = try runner.run()
+    let interrupt = BatchInterrupt(out: out)
+    runner.onProgress = { done, total, bytes, totalBytes in
+      progress.update(done: done, total: total, bytes: bytes, totalBytes: totalBytes)
+      interrupt.update(done: done, total: total)
+    }
+    let records: [FileRecord]
+    do { records = try runner.run() } catch { progress.finish(); throw error }
     progress.finish()
     let failed = records.filter(\.failed)
     let events = records.reduce(0) { $0 + $1.events.count }
@@ -143,6 +148,44 @@ struct Merge: ParsableCommand {
     let failed = records.filter(\.failed).count
     print("\(records.count) files from \(folders.count) folders, \(failed) failed; report: \((out as NSString).appendingPathComponent("report.json"))")
     if failed > 0 { throw FailedInputs(code: Exit.partial) }
+  }
+}
+
+/// SIGTERM, SIGINT and SIGHUP during a batch: one line on stderr (how many files are
+/// done and kept for the rerun), then the exit a shell reports for that signal (128 + its
+/// number: 143, 130, 129). Every file the batch writes is renamed into place whole, so
+/// whenever the signal comes the reports are the old complete ones or the new; the
+/// temporary files of the interrupted writes are removed by the next run.
+final class BatchInterrupt: @unchecked Sendable {
+  let out: String
+  let lock = NSLock()
+  var done = 0, total: Int?
+  var sources: [DispatchSourceSignal] = []
+
+  init(out: String) {
+    self.out = out
+    for (sig, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")] {
+      signal(sig, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+      source.setEventHandler { [self] in self.stop(sig, name) }
+      source.resume()
+      sources.append(source)
+    }
+  }
+
+  func update(done: Int, total: Int) {
+    lock.lock()
+    self.done = done
+    self.total = total
+    lock.unlock()
+  }
+
+  func stop(_ sig: Int32, _ name: String) {
+    lock.lock()
+    let files = total.map { "\(done) of \($0) files done" } ?? "no file done yet"
+    lock.unlock()
+    printError("batch stopped by \(name): \(files) and kept in \(out)/state; run the same command again to resume")
+    _exit(128 + sig)
   }
 }
 

@@ -5,8 +5,9 @@ import FrameScoutMedia
 import FrameScoutSearch
 import Foundation
 
-/// Exit codes (README): 0 ran, 1 usage error, 2 an input could not be read, 3 some inputs
-/// failed in a batch, 4 `check` found a regression.
+/// Exit codes (README): 0 ran, 1 usage error, 2 an input could not be read (or an output
+/// could not be written), 3 some inputs failed in a batch, 4 `check` found a regression;
+/// a batch stopped by a signal exits 128 + its number.
 enum Exit {
   static let ok: Int32 = 0, usage: Int32 = 1, input: Int32 = 2, partial: Int32 = 3, regression: Int32 = 4
 }
@@ -20,7 +21,8 @@ struct FrameScout: ParsableCommand {
     abstract: "Find, in hours of CCTV footage, the frames that matter.",
     discussion: """
       Times: seconds (83.48), HH:MM:SS(.mmm), or a frame number (#2087).
-      Exit codes: 0 ran, 1 usage error, 2 an input could not be read, 3 some inputs failed.
+      Exit codes: 0 ran, 1 usage error, 2 an input could not be read or an output could not
+      be written, 3 some inputs failed, 4 check found a regression.
       """,
     version: toolVersion,
     subcommands: [Probe.self, FrameExport.self, Sheet.self, Pick.self, Scan.self, Watch.self, Find.self, Compare.self, Audit.self, OSD.self, Batch.self, Merge.self, Check.self, Bench.self])
