@@ -205,11 +205,11 @@ final class BatchProgress {
     let eta = rate > 0 ? Double(totalBytes - bytes) / rate : 0
     let line = String(format: "\rbatch %d/%d files  %.0f/%.0f MB  ETA %@ ", done, total, Double(bytes) / 1e6, Double(totalBytes) / 1e6,
                       Progress.clock(eta))
-    FileHandle.standardError.write(Data(line.utf8))
+    writeStandardError(line)
   }
 
   func finish() {
-    if drawn { FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 79) + "\r").utf8)) }
+    if drawn { writeStandardError(("\r" + String(repeating: " ", count: 79) + "\r")) }
   }
 }
 

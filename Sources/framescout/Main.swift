@@ -57,7 +57,19 @@ struct FrameScout: ParsableCommand {
         code = Exit.usage
       }
     }
-    Foundation.exit(code)
+    Foundation.exit(outputCheck(code))
+  }
+
+  /// Standard output that could not be written (redirected to a full disk) fails the
+  /// command in one line with exit 2, instead of a silently short report.
+  static func outputCheck(_ code: Int32) -> Int32 {
+    // C's `stdout` stream, by its address (strict concurrency refuses a reference to the C
+    // global): ferror tells of a write of an earlier print that failed, fflush of the last.
+    guard let out = dlsym(nil, "stdout")?.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee else { return code }
+    let flushed = fflush(out), reason = errno
+    if flushed == 0 && ferror(out) == 0 { return code }
+    printError("standard output: cannot write: \(flushed != 0 ? String(cString: strerror(reason)) : "a write failed")")
+    return code == Exit.ok ? Exit.input : code
   }
 }
 
@@ -65,7 +77,19 @@ struct FrameScout: ParsableCommand {
 struct FailedInputs: Error { let code: Int32 }
 
 func printError(_ message: String) {
-  FileHandle.standardError.write(Data(("framescout: " + message + "\n").utf8))
+  writeStandardError("framescout: " + message + "\n")
+}
+
+/// Text on stderr, best effort: a failed write (stderr on a full disk) is ignored, where
+/// FileHandle's `write(_:)` would trap.
+func writeStandardError(_ text: String) {
+  var bytes = Array(text.utf8)[...]
+  while !bytes.isEmpty {
+    let n = bytes.withUnsafeBytes { Foundation.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    if n < 0 && errno == EINTR { continue }
+    if n <= 0 { return }
+    bytes = bytes.dropFirst(n)
+  }
 }
 
 /// Options every command that opens videos shares.

@@ -30,13 +30,13 @@ final class Progress {
     let width = 30, filled = Int(fraction * Double(width))
     let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
     let line = String(format: "\r%@ [%@] %3.0f%%  %.0fx realtime  ETA %@ ", label, bar, fraction * 100, speed, Self.clock(eta))
-    FileHandle.standardError.write(Data(line.utf8))
+    writeStandardError(line)
   }
 
   /// Clears the line.
   func finish() {
     guard enabled && drawn else { return }
-    FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 79) + "\r").utf8))
+    writeStandardError(("\r" + String(repeating: " ", count: 79) + "\r"))
   }
 
   static func clock(_ seconds: Double) -> String {

@@ -146,6 +146,40 @@ final class BatchFaultTests: XCTestCase {
     XCTAssertEqual(try snapshot(evidence), before, "evidence bytes and modification times unchanged")
   }
 
+  /// A single command's streamed CSV (audit --signals) on a full disk: one line, exit 2,
+  /// no half file (the writer used to trap on the failed write).
+  func testAStreamedCSVOnAFullDiskFailsInOneLine() throws {
+    let base = try tempDir()
+    let mnt = base.appendingPathComponent("mnt")
+    guard try mountTmpfs(mnt, kilobytes: 16) else { throw XCTSkip("cannot mount a tmpfs here") }
+    let signals = mnt.appendingPathComponent("signals.csv").path
+    let r = try framescout(["audit", try testVideo("passerby.mp4"), "--signals", signals])
+    XCTAssertEqual(r.status, 2, r.err)
+    assertOneLine(r.err, containing: "No space left on device", "audit --signals on a full disk")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: signals))
+    assertWhole(mnt.path, "audit --signals on a full disk")
+  }
+
+  /// Standard output redirected to a full disk (/dev/full): one line, exit 2, never a
+  /// silently short report with exit 0.
+  func testStandardOutputOnAFullDiskFailsInOneLine() throws {
+    guard let full = FileHandle(forWritingAtPath: "/dev/full") else { throw XCTSkip("no /dev/full") }
+    // Short reports fail at the last flush, a long one (over stdio's 4 KiB buffer) in a print before it.
+    let five = try ["passerby.mp4", "bag_left.mp4", "parcel_taken.mp4", "passerby_cut.mp4", "passerby_dup.mp4"].map(testVideo)
+    for args in [["probe", try testVideo("passerby.mp4"), "--json"], ["scan", try testVideo("passerby.mp4"), "--json"], ["audit"] + five + ["--json"]] {
+      let p = start(args)
+      let err = Pipe()
+      p.standardOutput = full
+      p.standardError = err
+      try p.run()
+      let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      p.waitUntilExit()
+      XCTAssertEqual(p.terminationReason, .exit, "\(args): \(text)")
+      XCTAssertEqual(p.terminationStatus, 2, "\(args): \(text)")
+      assertOneLine(text, containing: "standard output: cannot write", "\(args[0]) > /dev/full")
+    }
+  }
+
   func testAnOutputFolderMadeReadOnlyMidRunStopsTheBatchAndTheRerunFinishes() throws {
     let base = try tempDir()
     let evidence = try evidence(in: base)
