@@ -15,16 +15,8 @@ final class BatchFaultTests: XCTestCase {
 
   func tempDir() throws -> URL { try temporaryFolder(for: self, prefix: "framescout-faults") }
 
-  /// Runs framescout with extra environment variables.
   func framescout(_ args: [String], environment: [String: String] = [:]) throws -> ProcessResult {
-    let p = start(args, environment: environment)
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return ProcessResult(status: p.terminationStatus, output: o, err: String(decoding: e, as: UTF8.self))
+    try runProcess(binary, args, environment: environment)
   }
 
   func start(_ args: [String], environment: [String: String] = [:]) -> Process {
@@ -292,15 +284,15 @@ final class BatchFaultTests: XCTestCase {
     let expected = reports(cleanOut)
 
     // Each round starts from an output folder with the old report (of passerby.mp4 alone),
-    // is signalled at a seeded moment of the run, then finishes with a rerun.
+    // is signalled at a fixed fraction of a clean run's time, then finishes with a rerun.
     let oldOut = base.appendingPathComponent("old").path
     XCTAssertEqual(try framescout(args + ["--out", oldOut, "--include", "passerby.mp4"]).status, 0)
     let old = reports(oldOut)
-    var rng = SplitMix(seed: 21)
     var stoppedByHandler = 0
     for k in 0..<8 {
       let sig = k % 2 == 0 ? SIGTERM : SIGKILL
-      let delay = Double(rng.next() % 1000) / 1000 * cleanSeconds
+      // Moments spread over the run, the same on every run (the golden-ratio sequence).
+      let delay = (0.1 + Double(k) * 0.618_034).truncatingRemainder(dividingBy: 1) * cleanSeconds
       let out = base.appendingPathComponent("out\(k)").path
       try FileManager.default.copyItem(atPath: oldOut, toPath: out)
       let p = start(args + ["--out", out])
@@ -335,18 +327,5 @@ final class BatchFaultTests: XCTestCase {
     XCTAssertEqual(try snapshot(evidence), before, "evidence bytes and modification times unchanged")
     XCTAssertGreaterThan(stoppedByHandler, 0, "at least one SIGTERM came while the batch ran")
     print("BatchFaultTests: \(stoppedByHandler) of 4 SIGTERMs met the handler (the others came before it was installed or after the run)")
-  }
-}
-
-/// A small seeded generator (SplitMix64): the same moments on every run.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

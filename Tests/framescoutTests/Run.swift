@@ -11,11 +11,13 @@ struct ProcessResult {
 }
 
 /// Runs `executable` with `arguments` (in `directory`, when given) to its end.
-func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
+/// `environment` adds to (or overrides) this process's variables.
+func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
   let p = Process()
   p.executableURL = executable
   p.arguments = arguments
   if let directory { p.currentDirectoryURL = directory }
+  if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
   let out = Pipe(), err = Pipe()
   p.standardOutput = out
   p.standardError = err
