@@ -32,6 +32,8 @@ public final class FrameGrabber {
 
   /// Resolves a user time to a frame number, or throws `outOfRange` naming the limits.
   public func frameNumber(for spec: TimeSpec) throws(MediaError) -> Int {
+    // A stream whose packets give no frame at all is damaged input, not a time out of range.
+    if frameCount == 0 { throw MediaError(file: path, kind: .readFailed, reason: "no frame could be read (damaged or missing data)") }
     switch spec {
     case .frame(let n):
       if let count = frameCount, n >= count {
@@ -86,7 +88,8 @@ public final class FrameGrabber {
         back = back == 0 ? 2 : back * 2
       }
       if result == nil {
-        throw MediaError(file: path, kind: .outOfRange, reason: "frame #\(n) could not be decoded (damaged or missing data)")
+        // The frame is in the file's index, so the time asked is fine: the data is not.
+        throw MediaError(file: path, kind: .readFailed, reason: "frame #\(n) could not be decoded (damaged or missing data)")
       }
     } else {
       try decoder.seek(toKeyframeAtOrBefore: 0)

@@ -76,6 +76,12 @@ final class InputFile {
       avformat_close_input(&context)
       throw MediaError(file: path, kind: .noVideoStream, reason: "no video stream in the file (only an attached picture)")
     }
+    // A hostile declared size (16384x16384) is refused before any frame buffer is sized from it.
+    let par = fmt.pointee.streams[Int(chosen)]!.pointee.codecpar.pointee
+    if let refusal = InputLimits.frameSizeRefusal(width: Int(par.width), height: Int(par.height)) {
+      avformat_close_input(&context)
+      throw MediaError(file: path, kind: .tooLarge, reason: refusal)
+    }
     streamIndex = chosen
     stream = fmt.pointee.streams[Int(chosen)]!
     // Let the demuxer drop every other stream's packets early.

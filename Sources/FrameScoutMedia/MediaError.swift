@@ -5,7 +5,9 @@ import CFFmpeg
 public struct MediaError: Error, CustomStringConvertible, Sendable {
   public enum Kind: String, Sendable {
     case notFound, isDirectory, empty, permissionDenied, notVideo, noVideoStream,
-         unsupportedCodec, outOfRange, readFailed, writeFailed, encodeFailed
+         unsupportedCodec, outOfRange, readFailed, writeFailed, encodeFailed,
+         /// Over a limit of `InputLimits` (a declared frame size).
+         tooLarge
   }
   public let file: String
   public let kind: Kind

@@ -285,8 +285,9 @@ public final class VideoDecoder {
     if status < 0 { throw MediaError(file: path, kind: .unsupportedCodec, "cannot configure the decoder", code: status) }
     ctx.pointee.pkt_timebase = st.pointee.time_base
     ctx.pointee.opaque = UnsafeMutableRawPointer(errorCounter)
-    let threads = options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount
-    ctx.pointee.thread_count = Int32(threads)
+    ctx.pointee.thread_count = Int32(InputLimits.decoderThreads(options.threads))
+    // libavcodec refuses frames larger than this (av_image_check_size2), whatever the SPS says.
+    ctx.pointee.max_pixels = Int64(InputLimits.maxFramePixels)
     ctx.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
     if options.keyframesOnly { ctx.pointee.skip_frame = AVDISCARD_NONKEY }
     status = avcodec_open2(ctx, decoder, nil)

@@ -133,8 +133,7 @@ public struct FingerprintStream: Sendable {
     options.contentHash = true
     let decoder = try VideoDecoder(path: path, options: options)
     var s = FingerprintStream(path: path, info: decoder.info, clock: decoder.clock)
-    let expected = (decoder.info.declaredFrameCount ?? 0) + 16
-    s.reserve(expected)
+    s.reserve(InputLimits.frameReservation(declared: decoder.info.declaredFrameCount))
     let analysis = FrameAnalysis()
     let md5 = settings.md5
     if let onFrame {

@@ -143,14 +143,21 @@ struct ScanFrameSource: Sendable {
     if auto && (settings.threads != 0 || ProcessInfo.processInfo.activeProcessorCount < 2
                 || (entry.duration ?? 0) < ScanSettings.chunkedMinimumDuration) { return nil }
     if settings.from != nil || settings.to != nil { return nil }
-    return try ChunkPlan.make(path: entry.path, info: entry.info, options: settings.open, minimumFrames: settings.chunkFrames)
+    guard let plan = try ChunkPlan.make(path: entry.path, info: entry.info, options: settings.open, minimumFrames: settings.chunkFrames)
+    else { return nil }
+    // Memory per job: a file whose longest GOP would make the chunk buffers too big (one
+    // keyframe in an hour) is decoded in one stream, which holds a few frames only.
+    let bytes = (chunkDecoders + 1) * plan.largest * width * height
+    return bytes <= InputLimits.maxChunkBufferBytes ? plan : nil
   }
+
+  /// Single-threaded decoders of a chunked decode: one a core, at least 2, at most `InputLimits.maxDecoderThreads`.
+  var chunkDecoders: Int { min(max(2, ProcessInfo.processInfo.activeProcessorCount), InputLimits.maxDecoderThreads) }
 
   /// Several single-threaded decoders on keyframe-aligned chunks; frames reach the pipe in order.
   func decodeChunks(_ file: Int, plan: ChunkPlan, into pipe: FramePipe<FramePosition>, _ tally: inout Tally) throws {
     let entry = timeline.entries[file]
-    let cores = ProcessInfo.processInfo.activeProcessorCount
-    let decoder = ChunkedDecoder(path: entry.path, plan: plan, options: settings.open, width: width, height: height, decoders: max(2, cores))
+    let decoder = ChunkedDecoder(path: entry.path, plan: plan, options: settings.open, width: width, height: height, decoders: chunkDecoders)
     let r = try decoder.run { gray, frame, time in
       let position = FramePosition(file: file, frame: frame, time: time, timeline: entry.offset + time)
       tally.count(at: position.timeline, duration: frameDuration)
