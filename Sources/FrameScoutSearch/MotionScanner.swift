@@ -162,9 +162,11 @@ struct ScanFrameSource: Sendable {
       } else if let gops = try ChunkPlan.gops(path: entry.path, info: entry.info, options: settings.open) {
         table = gops.table
         let packets = gops.table.packets
-        let activity = PacketActivity(packets: packets.map { PacketActivity.Packet(pts: $0.pts, size: $0.size, isKey: $0.isKey) })
-        let skipPlan = IdleSkipPlan(activity: activity, packetFrames: packets.map { gops.table.number(ofPts: $0.pts) },
-                                    gops: gops.chunks, frameDuration: entry.clock.frameDuration)
+        let gopOfFrame = IdleSkipPlan.gopIndex(gops.chunks)
+        let activity = PacketActivity(packets: packets.map { PacketActivity.Packet(pts: $0.pts, size: $0.size, isKey: $0.isKey) },
+                                      gopOf: packets.map { p in gops.table.number(ofPts: p.pts).flatMap { $0 < gopOfFrame.count ? gopOfFrame[$0] : nil } },
+                                      gops: gops.chunks.count)
+        let skipPlan = IdleSkipPlan(activity: activity, gops: gops.chunks, frameDuration: entry.clock.frameDuration)
         skipping.gops = gops.chunks.count
         skipping.fallback = skipPlan.fallback
         if skipPlan.fallback == nil {

@@ -1,28 +1,32 @@
 import FrameScoutCore
 
-/// Which stretches of a file could hold motion, judged from its compressed packets alone
-/// (no decoding): each packet's size against its own recent baseline, per frame type. A
-/// moving person or car costs the encoder bits in every inter frame it crosses; a still
-/// scene costs only what its grain costs. The model is deliberately one-sided: it may call
-/// idle footage active (then it is decoded, which costs time, not events), and a scan skips
-/// only what it calls idle *and* where the motion engine waits for nothing (`IdleSkipGate`).
+/// Which GOPs of a file could hold motion, judged from its compressed packets alone (no
+/// decoding): each GOP's mean packet size per frame type against the same means over the
+/// recent idle GOPs. A moving person or car costs the encoder bits in every inter frame it
+/// crosses; a still scene costs only what its grain costs. The model is deliberately
+/// one-sided: it may call idle footage active (then it is decoded, which costs time, not
+/// events), and a scan skips only what it calls idle *and* where the motion engine waits for
+/// nothing (`IdleSkipGate`).
 ///
-/// How the thresholds adapt:
-/// - Baselines are per frame type (keyframe, P, the first B after a P — the reference B of a
-///   pyramid — and the other Bs): their sizes differ tenfold, and motion shows most in the
-///   cheap ones (measured on TestVideos/passerby.mp4: idle non-reference Bs ~125 bytes,
-///   ~200 under the walker; P frames 1.1–2.5 kB with the grain alone).
-/// - A packet is active when it exceeds the median of the last `window` idle packets of its
-///   type by `spreads` robust deviations (1.4826 × MAD) and by `relative` of the median, plus
-///   `slackBytes`. Only idle packets update the baseline, so a long burst does not teach the
-///   model that motion is normal.
-/// - Noisy night footage: every inter frame is large and varies; the baseline is its median
-///   and the deviation its spread, so the noise itself is the baseline. Where the noise
-///   varies more than the thresholds allow, packets are called active and decoded: nothing
-///   is skipped there, which is the right answer, only a slower one.
+/// Measured on the TestVideos clips (640x360, grain `noise=8`, GOP 50, b-pyramid): frame by
+/// frame, a P frame's size swings ±40 % with the grain and with its place in the GOP, more
+/// than a walker adds, so single packets tell little; a GOP's mean per frame type swings
+/// ±10 % when idle and rises 30–80 % (B frames) under a walker. Hence GOPs, per type:
+/// - Types are the keyframe, P, the first B after a P (the reference B of a pyramid) and the
+///   other Bs: their sizes differ tenfold, and motion shows most in the cheap ones.
+/// - A GOP is active when the mean size of one of its types exceeds the median of that
+///   type's means over the last `window` idle GOPs by `relative` plus `slackBytes`, or its
+///   keyframe's size departs from the last keyframes' median by `keyframeChange`. Only idle
+///   GOPs join the baseline, so a long burst does not teach the model that motion is
+///   normal; the first `warmup` GOPs are active (no baseline yet).
+/// - Noisy night footage: the grain is the baseline (every P frame is large, and so is its
+///   mean). Where the idle GOPs' means spread by more than `noisySpread` (half the margin),
+///   the grain moves a GOP as much as a walker would: every GOP is active, nothing is
+///   skipped, which is right, only slower. Steady grain (TestVideos/night_noise.mp4: GOP
+///   means within ±3 %) is a baseline like any other, and its idle GOPs are skipped.
 /// - CBR encoders hold every frame near one size and hide activity in the quantiser, which
-///   the packet size does not show: when the inter frames' sizes are nearly constant
-///   (`cbrSpread`), the model says so (`constantBitrate`) and nothing is skipped.
+///   sizes do not show: when the P frames' sizes are nearly constant (`cbrSpread`), the
+///   model says so (`constantBitrate`) and nothing is skipped.
 public struct PacketActivity: Sendable, Hashable {
   /// One video packet, in decode order.
   public struct Packet: Sendable, Hashable {
@@ -32,61 +36,84 @@ public struct PacketActivity: Sendable, Hashable {
     public init(pts: Int64, size: Int, isKey: Bool) { self.pts = pts; self.size = size; self.isKey = isKey }
   }
 
-  /// The frame types baselines are kept for.
-  enum Kind: Int, CaseIterable { case key, predicted, firstBidirectional, bidirectional }
+  /// The frame types baselines are kept for (inter frames).
+  enum Kind: Int, CaseIterable { case predicted, firstBidirectional, bidirectional }
 
-  /// Idle packets a baseline is the median of.
-  public static let window = 48
-  /// Packets of a type needed before its baseline judges (the ones before are active).
-  public static let warmup = 4
-  public static let spreads = 4.0
-  public static let relative = 0.25
-  public static let slackBytes = 24
+  /// Idle GOPs a baseline is the median of.
+  public static let window = 8
+  /// GOPs at the start that are active (their baseline is being learnt).
+  public static let warmup = 2
+  public static let relative = 0.15
+  public static let slackBytes = 8.0
+  /// Idle GOP means of one type spreading more than this (relative) make every GOP active.
+  public static let noisySpread = relative / 2
   /// A keyframe this far (relative) from the median of the last 4 keyframes is active.
   public static let keyframeChange = 0.3
-  /// Inter frames whose sizes spread less than this (10th to 90th percentile over the
-  /// median) are constant bitrate.
+  /// P frames whose sizes spread less than this (10th to 90th percentile over the median)
+  /// are constant bitrate.
   public static let cbrSpread = 0.1
 
-  /// Per packet (decode order): could it hold motion.
+  /// Per GOP: could it hold motion.
   public let active: [Bool]
-  /// The inter frames' sizes are nearly constant: packet sizes do not show activity.
+  /// The P frames' sizes are nearly constant: packet sizes do not show activity.
   public let constantBitrate: Bool
 
-  /// Judges `packets` (one stream, decode order).
-  public init(packets: [Packet]) {
-    var active = [Bool](repeating: true, count: packets.count)
-    var baselines = Kind.allCases.map { _ in Baseline() }
-    var keySizes: [Int] = []
+  /// Judges `packets` (one stream, decode order), `gopOf` giving each packet's GOP (nil:
+  /// a packet outside the frame table, which makes every GOP active).
+  public init(packets: [Packet], gopOf: [Int?], gops: Int) {
+    var sums = [[Double]](repeating: [0, 0, 0], count: gops)
+    var counts = [[Int]](repeating: [0, 0, 0], count: gops)
+    var keySizes = [Int?](repeating: nil, count: gops)
+    var predicted: [Int] = []
     var maxPts = Int64.min
-    var previousKind = Kind.key
-    var inter: [Int] = []
+    var previousWasP = true
+    var unplaced = false
     for (i, p) in packets.enumerated() {
-      let kind: Kind
+      guard let g = gopOf[i], g < gops else { unplaced = true; continue }
       if p.isKey {
-        kind = .key
-      } else if p.pts >= maxPts {
-        kind = .predicted
+        keySizes[g] = p.size
+        previousWasP = true
       } else {
-        kind = previousKind == .predicted || previousKind == .key ? .firstBidirectional : .bidirectional
+        let kind: Kind = p.pts >= maxPts ? .predicted : previousWasP ? .firstBidirectional : .bidirectional
+        previousWasP = kind == .predicted
+        sums[g][kind.rawValue] += Double(p.size)
+        counts[g][kind.rawValue] += 1
+        if kind == .predicted { predicted.append(p.size) }
       }
       maxPts = max(maxPts, p.pts)
-      previousKind = kind
-      if kind == .key {
-        let recent = keySizes.suffix(4).sorted()
-        if recent.count >= 2 {
-          let median = Double(recent[recent.count / 2])
-          active[i] = abs(Double(p.size) - median) > Self.keyframeChange * median
+    }
+    var active = [Bool](repeating: true, count: gops)
+    var idleMeans: [[Double]] = Kind.allCases.map { _ in [] }
+    var keys: [Int] = []
+    for g in 0..<gops where !unplaced {
+      var busy = g < Self.warmup
+      if let k = keySizes[g] {
+        let recent = keys.suffix(4).sorted()
+        if let median = recent.isEmpty ? nil : Double(recent[recent.count / 2]), abs(Double(k) - median) > Self.keyframeChange * median {
+          busy = true
         }
-        keySizes.append(p.size)
-        continue
+        keys.append(k)
       }
-      inter.append(p.size)
-      let judged = baselines[kind.rawValue].judge(p.size)
-      active[i] = judged
+      for kind in Kind.allCases.map(\.rawValue) where counts[g][kind] > 0 {
+        let mean = sums[g][kind] / Double(counts[g][kind])
+        let recent = idleMeans[kind].suffix(Self.window).sorted()
+        if recent.isEmpty { busy = busy || g >= Self.warmup; continue }
+        let median = recent[recent.count / 2]
+        if mean > median * (1 + Self.relative) + Self.slackBytes { busy = true }
+        // Idle GOPs whose means spread (1.4826 x MAD) over half the margin: the grain moves
+        // a GOP as much as a walker would, and nothing here can be told idle.
+        if recent.count >= 3, median > 0 {
+          let deviations = recent.map { abs($0 - median) }.sorted()
+          if 1.4826 * deviations[deviations.count / 2] > Self.noisySpread * median { busy = true }
+        }
+      }
+      active[g] = busy
+      if !busy || g < Self.warmup {
+        for kind in 0..<3 where counts[g][kind] > 0 { idleMeans[kind].append(sums[g][kind] / Double(counts[g][kind])) }
+      }
     }
     self.active = active
-    constantBitrate = Self.isConstant(inter)
+    constantBitrate = Self.isConstant(predicted)
   }
 
   /// Sizes whose 10th–90th percentile spread is under `cbrSpread` of their median (at
@@ -97,30 +124,6 @@ public struct PacketActivity: Sendable, Hashable {
     let median = Double(s[s.count / 2])
     guard median > 0 else { return false }
     return Double(s[s.count * 9 / 10] - s[s.count / 10]) < Self.cbrSpread * median
-  }
-
-  /// The rolling idle baseline of one frame type.
-  struct Baseline: Sendable, Hashable {
-    var ring: [Int] = []
-    var head = 0
-
-    /// Whether `size` is over the baseline; an idle size joins it.
-    mutating func judge(_ size: Int) -> Bool {
-      guard ring.count >= PacketActivity.warmup else { add(size); return true }
-      let sorted = ring.sorted()
-      let median = sorted[sorted.count / 2]
-      let deviations = sorted.map { abs($0 - median) }.sorted()
-      let spread = 1.4826 * Double(deviations[deviations.count / 2])
-      let limit = Double(median) + max(PacketActivity.spreads * spread, PacketActivity.relative * Double(median))
-        + Double(PacketActivity.slackBytes)
-      if Double(size) > limit { return true }
-      add(size)
-      return false
-    }
-
-    mutating func add(_ size: Int) {
-      if ring.count < PacketActivity.window { ring.append(size) } else { ring[head] = size; head = (head + 1) % ring.count }
-    }
   }
 }
 
@@ -143,16 +146,9 @@ public struct IdleSkipPlan: Sendable, Hashable {
 
   public var candidates: Int { decode.filter { !$0 }.count }
 
-  /// `gops`: each GOP's frames (display order, contiguous from 0); `packetFrame`: the frame
-  /// number of each packet (nil when its pts is not in the table: active); `frameDuration`
-  /// in seconds.
-  public init(activity: PacketActivity, packetFrames: [Int?], gops: [Range<Int>], frameDuration: Double) {
-    var active = [Bool](repeating: false, count: gops.count)
-    let gopOf = Self.gopIndex(gops)
-    for (i, frame) in packetFrames.enumerated() {
-      guard let frame, frame < gopOf.count else { active = active.map { _ in true }; break }
-      if activity.active[i] { active[gopOf[frame]] = true }
-    }
+  /// `activity`: per GOP; `gops`: each GOP's frames (display order); `frameDuration` in seconds.
+  public init(activity: PacketActivity, gops: [Range<Int>], frameDuration: Double) {
+    var active = activity.active
     if let first = active.indices.first { active[first] = true }
     var decode = active
     let contextFrames = Int((Self.contextSeconds / max(frameDuration, 1e-6)).rounded(.up))
@@ -177,7 +173,8 @@ public struct IdleSkipPlan: Sendable, Hashable {
     }
   }
 
-  static func gopIndex(_ gops: [Range<Int>]) -> [Int] {
+  /// The GOP of every frame number.
+  public static func gopIndex(_ gops: [Range<Int>]) -> [Int] {
     var index: [Int] = []
     for (g, r) in gops.enumerated() { index += [Int](repeating: g, count: r.count) }
     return index
