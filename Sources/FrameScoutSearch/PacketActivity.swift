@@ -18,7 +18,8 @@ import FrameScoutCore
 ///   type's means over the last `window` idle GOPs by `relative` plus `slackBytes`, or its
 ///   keyframe's size departs from the last keyframes' median by `keyframeChange`. Only idle
 ///   GOPs join the baseline, so a long burst does not teach the model that motion is
-///   normal; the first `warmup` GOPs are active (no baseline yet).
+///   normal; the first `warmup` GOPs are active (no baseline yet), and so is a GOP with an
+///   intra frame that lacks the key flag (`intraShare`).
 /// - Noisy night footage: the grain is the baseline (every P frame is large, and so is its
 ///   mean). Where the idle GOPs' means spread by more than `noisySpread` (half the margin),
 ///   the grain moves a GOP as much as a walker would: every GOP is active, nothing is
@@ -49,6 +50,10 @@ public struct PacketActivity: Sendable, Hashable {
   public static let noisySpread = relative / 2
   /// A keyframe this far (relative) from the median of the last 4 keyframes is active.
   public static let keyframeChange = 0.3
+  /// A non-key packet over this share of the last keyframe's size is an intra frame: its
+  /// GOP is active (measured: a DVR re-encode with an unflagged I frame every 50 frames hid
+  /// a walker's entry in the P frames' mean, and the event started 42 frames late).
+  public static let intraShare = 0.5
   /// P frames whose sizes spread less than this (10th to 90th percentile over the median)
   /// are constant bitrate.
   public static let cbrSpread = 0.1
@@ -68,11 +73,18 @@ public struct PacketActivity: Sendable, Hashable {
     var maxPts = Int64.min
     var previousWasP = true
     var unplaced = false
+    var lastKey: Int?
+    var intra = [Bool](repeating: false, count: gops)
     for (i, p) in packets.enumerated() {
       guard let g = gopOf[i], g < gops else { unplaced = true; continue }
       if p.isKey {
         keySizes[g] = p.size
+        lastKey = p.size
         previousWasP = true
+      } else if let k = lastKey, Double(p.size) > Self.intraShare * Double(k) {
+        // An intra frame without the key flag (a scene cut, a forced refresh): its size
+        // would drown a type's mean, and the encoder saw something new: decode.
+        intra[g] = true
       } else {
         let kind: Kind = p.pts >= maxPts ? .predicted : previousWasP ? .firstBidirectional : .bidirectional
         previousWasP = kind == .predicted
@@ -86,7 +98,7 @@ public struct PacketActivity: Sendable, Hashable {
     var idleMeans: [[Double]] = Kind.allCases.map { _ in [] }
     var keys: [Int] = []
     for g in 0..<gops where !unplaced {
-      var busy = g < Self.warmup
+      var busy = g < Self.warmup || intra[g]
       if let k = keySizes[g] {
         let recent = keys.suffix(4).sorted()
         if let median = recent.isEmpty ? nil : Double(recent[recent.count / 2]), abs(Double(k) - median) > Self.keyframeChange * median {
