@@ -23,8 +23,8 @@ import FrameScoutCore
 /// - Noisy night footage: the grain is the baseline (every P frame is large, and so is its
 ///   mean). Where the idle GOPs' means spread by more than `noisySpread` (half the margin),
 ///   the grain moves a GOP as much as a walker would: every GOP is active, nothing is
-///   skipped, which is right, only slower. Steady grain (TestVideos/night_noise.mp4: GOP
-///   means within ±3 %) is a baseline like any other, and its idle GOPs are skipped.
+///   skipped, which is right, only slower (TestVideos/night_noise.mp4 and rain_ir.mp4 skip
+///   nothing).
 /// - CBR encoders hold every frame near one size and hide activity in the quantiser, which
 ///   sizes do not show: when the P frames' sizes are nearly constant (`cbrSpread`), the
 ///   model says so (`constantBitrate`) and nothing is skipped.
