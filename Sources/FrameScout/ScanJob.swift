@@ -55,6 +55,7 @@ public struct ScanJob {
   /// on the calling thread.
   public func run(progress: (Double) -> Void = { _ in }) throws -> ScanReport {
     var scanner = self.scanner
+    if statsPath != nil { scanner.decodesAllBecause = "--stats" }
     let stats = try statsPath.map { path throws(MediaError) in try ScanStats(path: path, files: timeline.entries.map(\.path)) }
     let onSample = self.onSample
     if stats != nil || onSample != nil {

@@ -36,8 +36,9 @@ extension ScanReport {
       lines.append(line)
     }
     if let elapsed {
-      lines.append(String(format: "%d frames decoded, %d analysed, %.2f s (%.0fx realtime)", framesDecoded, framesAnalysed,
-                          elapsed, elapsed > 0 ? duration / elapsed : 0))
+      let skipped = skipping.reduce(0) { $0 + $1.framesSkipped }
+      lines.append(String(format: "%d frames decoded, %d analysed, %d skipped as idle, %.2f s (%.0fx realtime)", framesDecoded,
+                          framesAnalysed, skipped, elapsed, elapsed > 0 ? duration / elapsed : 0))
     }
     return lines.map { $0 + "\n" }.joined()
   }

@@ -13,6 +13,8 @@ public struct ScanReport: JobReport {
   public var events: [MotionEvent]
   public let framesDecoded: Int
   public let framesAnalysed: Int
+  /// What idle skipping did, a file each (empty with `decode_all`).
+  public let skipping: [FileSkipping]
   /// Frames on which a global lighting change was compensated.
   public let lightingCorrections: Int
   /// Timeline seconds scanned (end of the last frame read minus the start).
@@ -28,6 +30,7 @@ public struct ScanReport: JobReport {
     events = result.events
     framesDecoded = result.framesDecoded
     framesAnalysed = result.framesAnalysed
+    skipping = result.skipping
     lightingCorrections = result.lightingCorrections
     duration = result.duration
     warnings = result.warnings.map { Warning(file: $0.file, message: $0.message) }
@@ -39,7 +42,17 @@ public struct ScanReport: JobReport {
       parameters: settings.parameters(on: geometry), inputs: inputs, events: events.map(\.json),
       extra: [("scanned", .object([("frames_decoded", .int(framesDecoded)), ("frames_analysed", .int(framesAnalysed)),
                                    ("seconds", .double(JSONValue.rounded(duration, 3))),
-                                   ("lighting_corrections", .int(lightingCorrections))]))],
+                                   ("lighting_corrections", .int(lightingCorrections)),
+                                   ("frames_skipped", .int(skipping.reduce(0) { $0 + $1.framesSkipped })),
+                                   ("skipping", .array(skipping.map(\.json)))]))],
       warnings: warnings)
+  }
+}
+
+extension FileSkipping {
+  /// `{"file", "gops", "gops_skipped", "frames_skipped", "fallback"}`.
+  var json: JSONValue {
+    .object([("file", .string(file)), ("gops", .int(gops)), ("gops_skipped", .int(gopsSkipped)),
+             ("frames_skipped", .int(framesSkipped)), ("fallback", .optional(fallback))])
   }
 }

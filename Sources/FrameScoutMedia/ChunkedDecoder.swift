@@ -15,8 +15,14 @@ public struct ChunkPlan: Sendable {
   /// stream). Nil also without a keyframe on frame 0, or when the file is one chunk.
   public static func make(path: String, info: StreamInfo, options: OpenOptions, minimumFrames: Int) throws(MediaError) -> ChunkPlan? {
     guard info.container.contains("mp4") || info.container.contains("mov") else { return nil }
-    guard let table = try FrameTable.read(path: path, options: options), table.count > 0,
-          table.keyframes.first == 0 else { return nil }
+    guard let table = try FrameTable.read(path: path, options: options) else { return nil }
+    return make(table: table, minimumFrames: minimumFrames)
+  }
+
+  /// The plan of `make` on a frame table already read (nil without a keyframe on frame 0,
+  /// or when the file is one chunk).
+  public static func make(table: FrameTable, minimumFrames: Int) -> ChunkPlan? {
+    guard table.count > 0, table.keyframes.first == 0 else { return nil }
     var chunks: [Range<Int>] = []
     var start = 0
     for k in table.keyframes.dropFirst() where k - start >= minimumFrames {
@@ -25,6 +31,27 @@ public struct ChunkPlan: Sendable {
     }
     chunks.append(start..<table.count)
     return chunks.count >= 2 ? ChunkPlan(table: table, chunks: chunks) : nil
+  }
+
+  /// A plan of the given chunks (each must start on a keyframe of `table`).
+  public init(table: FrameTable, chunks: [Range<Int>]) {
+    self.table = table
+    self.chunks = chunks
+  }
+
+  /// One chunk a GOP (keyframe to keyframe), or nil for an MP4/MOV file without a keyframe
+  /// on frame 0 (see `make`), or for any other container. The table keeps every packet's
+  /// size (`FrameTable.packets`, for judging activity from the packets).
+  public static func gops(path: String, info: StreamInfo, options: OpenOptions) throws(MediaError) -> ChunkPlan? {
+    guard info.container.contains("mp4") || info.container.contains("mov") else { return nil }
+    guard let table = try FrameTable.read(path: path, options: options, withPackets: true), table.count > 0,
+          table.keyframes.first == 0 else { return nil }
+    var chunks: [Range<Int>] = []
+    for (i, k) in table.keyframes.enumerated() {
+      let end = i + 1 < table.keyframes.count ? table.keyframes[i + 1] : table.count
+      if end > k { chunks.append(k..<end) }
+    }
+    return ChunkPlan(table: table, chunks: chunks)
   }
 
   /// Frames in the longest chunk (the size of a chunk buffer).
@@ -57,14 +84,21 @@ public struct ChunkedDecoder: Sendable {
   /// Decodes every chunk into `decoders + 1` chunk buffers and lends each frame, with its
   /// number and time, to `forward` on the calling thread, in frame order. Returns the frames
   /// forwarded and the decoders' warnings (each said once, damage summed).
-  public func run(_ forward: (GrayView, _ frame: Int, _ time: Double) -> Void) throws -> (frames: Int, warnings: [String]) {
+  ///
+  /// `skip`, when given, is asked on a decoding thread, before a chunk is decoded, whether
+  /// to leave it out (it may wait: for chunk c, only chunks before c have been lent by
+  /// then); `passed` is told on the calling thread, in order, of every chunk once its
+  /// frames (none when skipped) have been lent, and once more with `plan.chunks.count` when
+  /// the reading stops (done, or failed: a `skip` waiting for a chunk must give up then).
+  public func run(skip: (@Sendable (Int) -> Bool)? = nil, passed: (_ chunk: Int, _ skipped: Bool) -> Void = { _, _ in },
+                  _ forward: (GrayView, _ frame: Int, _ time: Double) -> Void) throws -> (frames: Int, warnings: [String]) {
     let exchange = ChunkExchange(chunks: plan.chunks.count, slots: decoders + 1, width: width, height: height, frames: plan.largest)
     let group = DispatchGroup()
     for _ in 0..<decoders {
       group.enter()
       let thread = Thread { [self] in
         defer { group.leave() }
-        decode(into: exchange)
+        decode(into: exchange, skip: skip)
       }
       thread.start()
     }
@@ -75,8 +109,11 @@ public struct ChunkedDecoder: Sendable {
         chunk.pixels.withFrame(i) { forward($0, f.number, f.time) }
       }
       frames += chunk.frames.count
+      let skipped = chunk.skipped
       exchange.giveBack(chunk)
+      passed(c, skipped)
     }
+    passed(plan.chunks.count, false)
     group.wait()
     let outcome = exchange.outcome
     if let error = outcome.error { throw error }
@@ -86,12 +123,13 @@ public struct ChunkedDecoder: Sendable {
   }
 
   /// One decoding thread: chunks in turn, each into the buffer it is given, until none is left.
-  func decode(into exchange: ChunkExchange) {
+  func decode(into exchange: ChunkExchange, skip: (@Sendable (Int) -> Bool)?) {
     do {
       let decoder = try VideoDecoder(path: path, options: DecodeOptions(open: options, threads: 1, analysisWidth: width))
       while true {
         guard var chunk = exchange.claim() else { break }
-        try fill(&chunk, with: decoder)
+        chunk.skipped = skip?(chunk.number) ?? false
+        if chunk.skipped { chunk.frames.removeAll(keepingCapacity: true) } else { try fill(&chunk, with: decoder) }
         exchange.deliver(chunk)
       }
       exchange.report(warnings: decoder.warnings, damage: decoder.damage)
@@ -125,6 +163,8 @@ struct ChunkFrames: ~Copyable, Sendable {
   var frames: [(number: Int, time: Double)]
   /// The chunk it holds (or last held).
   var number = -1
+  /// Left out (`ChunkedDecoder.run`'s `skip`): no frames.
+  var skipped = false
 }
 
 /// Where the decoding threads and the reader meet. Chunk c is decoded into the buffer of

@@ -98,6 +98,8 @@ public struct FrameTable: Sendable {
   public let originPts: Int64
   /// Frame numbers (display order) of the keyframes, ascending.
   public var keyframes: [Int] = []
+  /// Every video packet in decode order (pts, size, keyframe flag), when read `withPackets`.
+  public var packets: [(pts: Int64, size: Int, isKey: Bool)] = []
 
   public var count: Int { pts.count }
 
@@ -124,17 +126,21 @@ public struct FrameTable: Sendable {
     return lo == 0 ? nil : lo - 1
   }
 
-  /// Nil when the stream carries no timestamps (raw elementary streams).
-  public static func read(path: String, options: OpenOptions = OpenOptions()) throws(MediaError) -> FrameTable? {
+  /// Nil when the stream carries no timestamps (raw elementary streams). `withPackets` keeps
+  /// every packet's pts, size and keyframe flag too (`packets`, 24 bytes a frame).
+  public static func read(path: String, options: OpenOptions = OpenOptions(), withPackets: Bool = false) throws(MediaError) -> FrameTable? {
     let input = try InputFile(path: path, options: options)
     if input.containerHasNoTimestamps { return nil }
     var list: [Int64] = []
     var keyPts: [Int64] = []
     var missingPts = false
+    var packets: [(pts: Int64, size: Int, isKey: Bool)] = []
     _ = try input.forEachVideoPacket { pkt in
       if pkt.pointee.pts == CFFMPEG_NOPTS_VALUE { missingPts = true; return false }
       list.append(pkt.pointee.pts)
-      if cffmpeg_packet_is_key(pkt) != 0 { keyPts.append(pkt.pointee.pts) }
+      let key = cffmpeg_packet_is_key(pkt) != 0
+      if key { keyPts.append(pkt.pointee.pts) }
+      if withPackets { packets.append((pkt.pointee.pts, Int(pkt.pointee.size), key)) }
       return true
     }
     if missingPts { return nil }
@@ -143,6 +149,7 @@ public struct FrameTable: Sendable {
     let origin = st.start_time != CFFMPEG_NOPTS_VALUE ? st.start_time : (list.first ?? 0)
     var table = FrameTable(pts: list, timeBase: st.time_base.doubleValue ?? 1, originPts: origin)
     table.keyframes = keyPts.compactMap { table.number(ofPts: $0) }.sorted()
+    table.packets = packets
     return table
   }
 }

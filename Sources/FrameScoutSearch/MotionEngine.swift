@@ -71,6 +71,14 @@ public struct MotionEngine: ~Copyable {
     return sample
   }
 
+  /// No run and no event waiting (`MotionEventRule.isIdle`): frames without motion change
+  /// nothing but the noise and idle averages, so a scan may skip idle footage here.
+  public var isIdle: Bool { rule.isIdle }
+
+  /// The next frame follows skipped footage: it is not differenced with the frame before
+  /// the skip (as at a file boundary); the noise history and idle levels carry on.
+  public mutating func resume() { scorer.restart() }
+
   /// The footage ended: every event, in order.
   public mutating func finish() -> [MotionEvent] { rule.finish() }
 

@@ -11,6 +11,22 @@ public struct ScanResult: Sendable {
   /// Timeline seconds scanned (end of the last frame read minus the start).
   public var duration = 0.0
   public var warnings: [(file: String, message: String)] = []
+  /// What idle skipping did, one entry a file scanned (empty with `decodeAll`).
+  public var skipping: [FileSkipping] = []
+  /// Frames left undecoded as idle footage (every file).
+  public var framesSkipped: Int { skipping.reduce(0) { $0 + $1.framesSkipped } }
+}
+
+/// What idle skipping did on one file: the GOPs it had and skipped, or why it skipped none.
+public struct FileSkipping: Sendable, Hashable {
+  public var file: String
+  public var gops = 0
+  public var gopsSkipped = 0
+  public var framesSkipped = 0
+  /// Why the file was decoded whole ("constant bitrate", "busy", "no idle GOP", "not an
+  /// MP4/MOV with a keyframe on frame 0", "--from/--to", "--stats"), nil when it was judged GOP by GOP.
+  public var fallback: String?
+  public init(file: String) { self.file = file }
 }
 
 /// Files that cannot be searched as one timeline (the request is at fault, not a file).
@@ -30,6 +46,9 @@ public struct MotionScanner {
   let grid: MotionGrid
   /// Called for every analysed frame, on the calling thread (for `--stats`).
   public var onSample: ((MotionSample) -> Void)?
+  /// Why this run decodes every frame although `settings.decodeAll` is off (`--stats`
+  /// wants every frame's score); nil: idle footage may be skipped.
+  public var decodesAllBecause: String?
 
   public init(paths: [String], settings: ScanSettings) throws {
     try self.init(timeline: Timeline(paths: paths, options: settings.open), settings: settings)
@@ -60,14 +79,18 @@ public struct MotionScanner {
   /// Scans every file. `progress` receives timeline seconds reached (every 64 frames).
   public func run(progress: (Double) -> Void = { _ in }) throws -> ScanResult {
     var engine = MotionEngine(settings: settings, grid: grid, files: timeline.entries.map(\.path), clock: timeline.entries[0].clock)
-    let source = ScanFrameSource(settings: settings, timeline: timeline, width: geometry.analysisWidth, height: geometry.analysisHeight)
+    let source = ScanFrameSource(settings: settings, timeline: timeline, width: geometry.analysisWidth, height: geometry.analysisHeight,
+                                 decodesAllBecause: decodesAllBecause)
+    let gate = source.gate
     var analysed = 0
     // The decoding thread hands reduced frames to this one through a few slots, so the
     // decoder is fed again while a frame is analysed (measured: decoding alone keeps two
     // cores ~75 % busy with frame threads; the analysis fits in the gaps).
     let decoded = try FramePipe<FramePosition>.run(slots: 8, width: source.width, height: source.height,
                                                    produce: { pipe in try source.decode(into: pipe) }) { gray, position in
+      if gate.receive() { engine.resume() }
       let sample = engine.process(gray, at: position)
+      gate.processed(idle: engine.isIdle)
       onSample?(sample)
       analysed += 1
       if analysed % 64 == 0 { progress(position.timeline) }
@@ -78,6 +101,7 @@ public struct MotionScanner {
     result.framesAnalysed = engine.tally.framesAnalysed
     result.lightingCorrections = engine.tally.lightingCorrections
     result.warnings = decoded.warnings
+    result.skipping = decoded.skipping
     result.duration = max(0, decoded.end - (decoded.start ?? 0))
     return result
   }
@@ -95,8 +119,12 @@ struct ScanFrameSource: Sendable {
   let height: Int
   /// Seconds one frame lasts (the first file's clock).
   let frameDuration: Double
+  /// Where the decoding threads learn whether the engine is idle (see `IdleSkipGate`).
+  let gate = IdleSkipGate()
+  let decodesAllBecause: String?
 
-  init(settings: ScanSettings, timeline: Timeline, width: Int, height: Int) {
+  init(settings: ScanSettings, timeline: Timeline, width: Int, height: Int, decodesAllBecause: String? = nil) {
+    self.decodesAllBecause = decodesAllBecause
     self.settings = settings
     self.timeline = timeline
     self.width = width
@@ -110,6 +138,7 @@ struct ScanFrameSource: Sendable {
     var start: Double?
     var end = 0.0
     var warnings: [(file: String, message: String)] = []
+    var skipping: [FileSkipping] = []
 
     /// A decoded frame at `t` (timeline seconds) lasting `duration`.
     mutating func count(at t: Double, duration: Double) {
@@ -125,7 +154,29 @@ struct ScanFrameSource: Sendable {
       let entry = timeline.entries[file]
       if let to = settings.to, entry.offset > to { break }
       if let from = settings.from, let d = entry.duration, entry.offset + d < from { continue }
-      if let plan = try chunkPlan(entry) {
+      var skipping = FileSkipping(file: entry.path)
+      defer { if !settings.decodeAll { tally.skipping.append(skipping) } }
+      var table: FrameTable?
+      if let reason = skippingRefused {
+        skipping.fallback = reason
+      } else if let gops = try ChunkPlan.gops(path: entry.path, info: entry.info, options: settings.open) {
+        table = gops.table
+        let packets = gops.table.packets
+        let gopOfFrame = IdleSkipPlan.gopIndex(gops.chunks)
+        let activity = PacketActivity(packets: packets.map { PacketActivity.Packet(pts: $0.pts, size: $0.size, isKey: $0.isKey) },
+                                      gopOf: packets.map { p in gops.table.number(ofPts: p.pts).flatMap { $0 < gopOfFrame.count ? gopOfFrame[$0] : nil } },
+                                      gops: gops.chunks.count)
+        let skipPlan = IdleSkipPlan(activity: activity, gops: gops.chunks, frameDuration: entry.clock.frameDuration)
+        skipping.gops = gops.chunks.count
+        skipping.fallback = skipPlan.fallback
+        if skipPlan.fallback == nil {
+          try decodeSkipping(file, plan: gops, mustDecode: skipPlan.decode, into: pipe, &tally, &skipping)
+          continue
+        }
+      } else {
+        skipping.fallback = "not an MP4/MOV with a keyframe on frame 0"
+      }
+      if let plan = try chunkPlan(entry, table: table) {
         try decodeChunks(file, plan: plan, into: pipe, &tally)
       } else if try decodeStream(file, into: pipe, &tally) {
         break
@@ -137,14 +188,16 @@ struct ScanFrameSource: Sendable {
   /// The chunks for `entry`, or nil to decode it in one stream: when asked (`chunked`), or
   /// automatically when all threads are asked, there are two cores or more, the file lasts
   /// `chunkedMinimumDuration`, and no `from`/`to` limits the scan.
-  func chunkPlan(_ entry: Timeline.Entry) throws -> ChunkPlan? {
+  func chunkPlan(_ entry: Timeline.Entry, table: FrameTable? = nil) throws -> ChunkPlan? {
     let auto = settings.chunked == nil
     if settings.chunked == false { return nil }
     if auto && (settings.threads != 0 || ProcessInfo.processInfo.activeProcessorCount < 2
                 || (entry.duration ?? 0) < ScanSettings.chunkedMinimumDuration) { return nil }
     if settings.from != nil || settings.to != nil { return nil }
-    guard let plan = try ChunkPlan.make(path: entry.path, info: entry.info, options: settings.open, minimumFrames: settings.chunkFrames)
-    else { return nil }
+    let made: ChunkPlan?
+    if let table { made = ChunkPlan.make(table: table, minimumFrames: settings.chunkFrames) }
+    else { made = try ChunkPlan.make(path: entry.path, info: entry.info, options: settings.open, minimumFrames: settings.chunkFrames) }
+    guard let plan = made else { return nil }
     // Memory per job: a file whose longest GOP would make the chunk buffers too big (one
     // keyframe in an hour) is decoded in one stream, which holds a few frames only.
     let bytes = (chunkDecoders + 1) * plan.largest * width * height
@@ -161,7 +214,53 @@ struct ScanFrameSource: Sendable {
     let r = try decoder.run { gray, frame, time in
       let position = FramePosition(file: file, frame: frame, time: time, timeline: entry.offset + time)
       tally.count(at: position.timeline, duration: frameDuration)
-      if frame % settings.every == 0 { pipe.send(gray, position) }
+      if frame % settings.every == 0 { send(gray, position, into: pipe) }
+    }
+    for w in r.warnings where !tally.warnings.contains(where: { $0.file == entry.path && $0.message == w }) {
+      tally.warnings.append((entry.path, w))
+    }
+  }
+
+  /// Why no file of this scan skips idle footage, nil when they may.
+  var skippingRefused: String? {
+    if settings.decodeAll { return "decode_all" }
+    if let decodesAllBecause { return decodesAllBecause }
+    if settings.from != nil || settings.to != nil { return "--from/--to" }
+    return nil
+  }
+
+  func send(_ gray: GrayView, _ position: FramePosition, into pipe: FramePipe<FramePosition>, resume: Bool = false) {
+    gate.willSend(resume: resume)
+    pipe.send(gray, position)
+  }
+
+  /// The file's GOPs as chunks on all cores, each GOP not in `mustDecode` skipped when the
+  /// engine is idle as the scan reaches it (`IdleSkipGate`). Skipped frames are counted as
+  /// covered (the scanned seconds stay those of a full decode), not as decoded.
+  func decodeSkipping(_ file: Int, plan: ChunkPlan, mustDecode: [Bool], into pipe: FramePipe<FramePosition>,
+                      _ tally: inout Tally, _ skipping: inout FileSkipping) throws {
+    let entry = timeline.entries[file]
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let decoders = settings.chunked == false ? 1 : settings.threads == 0 ? max(2, cores) : settings.threads
+    let decoder = ChunkedDecoder(path: entry.path, plan: plan, options: settings.open, width: width, height: height, decoders: decoders)
+    gate.begin(mustDecode: mustDecode)
+    var resume = false
+    let gate = self.gate
+    let r = try decoder.run(skip: { gate.shouldSkip($0) }, passed: { c, skipped in
+      gate.passed(c)
+      guard c < plan.chunks.count, skipped else { return }
+      let range = plan.chunks[c]
+      skipping.gopsSkipped += 1
+      skipping.framesSkipped += range.count
+      tally.end = entry.offset + plan.table.time(ofFrame: range.upperBound - 1) + frameDuration
+      resume = true
+    }) { gray, frame, time in
+      let position = FramePosition(file: file, frame: frame, time: time, timeline: entry.offset + time)
+      tally.count(at: position.timeline, duration: frameDuration)
+      if frame % settings.every == 0 {
+        send(gray, position, into: pipe, resume: resume)
+        resume = false
+      }
     }
     for w in r.warnings where !tally.warnings.contains(where: { $0.file == entry.path && $0.message == w }) {
       tally.warnings.append((entry.path, w))
@@ -186,11 +285,82 @@ struct ScanFrameSource: Sendable {
       guard counter % settings.every == 0, let gray = frame.gray else { return .next }
       // Files of another size are refused up front (one timeline, one frame size).
       guard gray.width == width && gray.height == height else { return .next }
-      pipe.send(gray, FramePosition(file: file, frame: frame.index, time: frame.time, timeline: t))
+      send(gray, FramePosition(file: file, frame: frame.index, time: frame.time, timeline: t), into: pipe)
       return .next
     }
     for w in decoder.warnings { tally.warnings.append((entry.path, w)) }
     if !decoder.damage.isEmpty { tally.warnings.append((entry.path, "damaged data: \(decoder.damage.summary)")) }
     return stopped
+  }
+}
+
+
+/// Where a skipping scan's decoding threads and its analysis meet. A decoding thread about
+/// to decode a GOP that the packets call idle (`IdleSkipPlan`) waits until the analysis has
+/// read every frame before it, then skips the GOP only if the engine is idle there: no
+/// run, no event waiting to merge or held open by a still presence. Feeding an idle engine
+/// idle frames changes only its noise and idle averages, so an event's frames are those a
+/// full decode finds (the tests hold this on every clip). The first frame after a skip is
+/// marked, and the engine does not difference it with the frame before the skip.
+final class IdleSkipGate: @unchecked Sendable {
+  // Unchecked Sendable: every field is read and written under `condition`.
+  private let condition = NSCondition()
+  private var mustDecode: [Bool] = []
+  /// Chunks of the current file lent in full (chunk c passed: c + 1).
+  private var passedChunks = 0
+  private var stopped = false
+  private var sent = 0, received = 0, done = 0
+  private var idle = true
+  private var resumes: Set<Int> = []
+
+  /// A new file of `mustDecode.count` chunks.
+  func begin(mustDecode: [Bool]) {
+    condition.lock()
+    self.mustDecode = mustDecode
+    passedChunks = 0
+    stopped = false
+    condition.unlock()
+  }
+
+  /// For a decoding thread: skip chunk `c`? Waits for the analysis when it may.
+  func shouldSkip(_ c: Int) -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    guard c < mustDecode.count, !mustDecode[c] else { return false }
+    while !stopped && !(passedChunks >= c && done == sent) { condition.wait() }
+    return !stopped && idle
+  }
+
+  /// For the reader: chunk `c` was lent in full (`c` = the chunk count: reading stopped).
+  func passed(_ c: Int) {
+    condition.lock()
+    if c >= mustDecode.count { stopped = true } else { passedChunks = c + 1 }
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// For the reader: a frame goes into the pipe (`resume`: the first after a skip).
+  func willSend(resume: Bool) {
+    condition.lock()
+    if resume { resumes.insert(sent) }
+    sent += 1
+    condition.unlock()
+  }
+
+  /// For the analysis: the next frame is taken; true when it follows a skip.
+  func receive() -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    received += 1
+    return resumes.isEmpty ? false : resumes.remove(received - 1) != nil
+  }
+
+  /// For the analysis: the frame taken last is analysed, and the engine is `idle` after it.
+  func processed(idle: Bool) {
+    condition.lock()
+    done += 1
+    self.idle = idle
+    condition.broadcast()
+    condition.unlock()
   }
 }

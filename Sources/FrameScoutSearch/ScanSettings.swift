@@ -36,6 +36,9 @@ public struct ScanSettings: EngineSettings {
   /// Smallest chunk, in frames (a chunk runs from a keyframe to the first keyframe at
   /// least this many frames later).
   public var chunkFrames = 125
+  /// Decode every frame (`--decode-all`). Off: an MP4/MOV file's GOPs whose packets show
+  /// no activity (`PacketActivity`) are skipped where the engine is idle; same events.
+  public var decodeAll = false
   public static let chunkedMinimumDuration = 60.0
 
   public init() {}
@@ -117,6 +120,7 @@ public struct ScanSettings: EngineSettings {
       ("pre", .double(pre)), ("post", .double(post)),
       ("width", .int(geometry?.analysisWidth ?? width)), ("every", .int(every)),
       ("from", .optional(from)), ("to", .optional(to)),
+      ("decode_all", .bool(decodeAll)),
       ("metric", .string(Self.metric)),
       ("stream", .optional(open.stream)), ("format", .optional(open.format)), ("fps", .optional(open.fps)),
     ]

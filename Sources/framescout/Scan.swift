@@ -52,6 +52,8 @@ struct Scan: ParsableCommand {
   @Flag(help: "No progress bar.") var quiet = false
   @Flag(help: "Decode a long file as one stream with frame threads, not as keyframe chunks on all cores (same events; for comparison).")
   var sequential = false
+  @Flag(help: "Decode every frame: do not skip the GOPs of an MP4/MOV file whose packets show no activity (same events; for comparison).")
+  var decodeAll = false
   @Option(help: "Decoder threads (0 = all cores).") var threads = 0
   @OptionGroup var input: InputOptions
 
@@ -86,6 +88,7 @@ struct Scan: ParsableCommand {
     settings.threads = threads
     settings.open = input.open
     if sequential { settings.chunked = false }
+    settings.decodeAll = decodeAll
     do { try settings.validate() } catch { throw usage(error) }
     let regions = try regionList()
     (settings.regions, settings.excludes) = (regions.include, regions.exclude)

@@ -29,6 +29,7 @@ final class ScanEngineTests: XCTestCase {
   func testEngineFedByHandGivesTheScannersResult() throws {
     var settings = ScanSettings()
     settings.chunked = false
+    settings.decodeAll = true   // the hand-fed engine sees every frame (IdleSkipScanTests holds skipping equal)
     let cases = [["passerby.mp4"], ["bag_left.mp4"], ["light_switch.mp4"], ["osd_clock.mp4"], ["static.mkv", "passerby.mp4", "passerby.mp4"]]
     for names in cases {
       let paths = try names.map { try TestClips.path($0) }
@@ -136,7 +137,7 @@ final class ScanEngineTests: XCTestCase {
     s.regions = [try RegionSpec(parsing: "0,50%,100%,50%")]
     s.width = 1000
     XCTAssertEqual(s.parameters.map(\.0), ["roi_spec", "exclude_spec", "threshold", "threshold_auto", "min_event", "merge_gap", "pre", "post",
-                                           "width", "every", "from", "to", "metric", "stream", "format", "fps"])
+                                           "width", "every", "from", "to", "decode_all", "metric", "stream", "format", "fps"])
     XCTAssertEqual(s.parameters.first { $0.0 == "width" }?.1, .int(1000))
     let geometry = try ScanGeometry(settings: s, frameWidth: 640, frameHeight: 360)
     let resolved = s.parameters(on: geometry)

@@ -118,4 +118,22 @@ final class PeerSuiteTests: XCTestCase {
     for k in 0..<min(3, starts.count - 3) { XCTAssertEqual(starts[k + 3] - starts[k], 34.56, accuracy: 1e-6, "the second file starts at 34.56 s") }
     XCTAssertEqual(starts, starts.sorted())
   }
+
+  /// Skipping idle GOPs (the default) against `--decode-all` on DVR-Scan's clips, with the
+  /// region and without, at the defaults and at DVR-Scan's test settings: the same events,
+  /// frame for frame.
+  func testSkippingFindsWhatDecodingEverythingFinds() throws {
+    let dir = try peers()
+    for clip in ["traffic_camera.mp4", "traffic_camera_vfr.mp4"] {
+      for options in [["--roi", Self.roi], [], ["--roi", Self.roi, "--min-event", "0.16", "--pre", "0", "--merge-gap", "0.4", "--post", "0.4"]] {
+        func events(_ extra: [String]) throws -> [String] {
+          let r = try runProcess(builtFramescout(), ["scan", "--quiet", "--csv"] + options + extra + [dir.appendingPathComponent(clip).path])
+          XCTAssertEqual(r.status, 0, r.err)
+          // Whole rows: start, end and peak (frame, time), score (4 decimals), box.
+          return String(decoding: r.output, as: UTF8.self).split(separator: "\n").map(String.init)
+        }
+        XCTAssertEqual(try events([]), try events(["--decode-all"]), "\(clip) \(options)")
+      }
+    }
+  }
 }
