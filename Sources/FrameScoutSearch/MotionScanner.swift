@@ -169,7 +169,10 @@ struct ScanFrameSource: Sendable {
         let skipPlan = IdleSkipPlan(activity: activity, gops: gops.chunks, frameDuration: entry.clock.frameDuration)
         skipping.gops = gops.chunks.count
         skipping.fallback = skipPlan.fallback
-        if skipPlan.fallback == nil {
+        if skipping.fallback == nil && (chunkDecoders + 1) * gops.largest * width * height > InputLimits.maxChunkBufferBytes {
+          skipping.fallback = "GOPs too long for the chunk buffers"     // memory per job, as in chunkPlan
+        }
+        if skipping.fallback == nil {
           try decodeSkipping(file, plan: gops, mustDecode: skipPlan.decode, into: pipe, &tally, &skipping)
           continue
         }
@@ -240,8 +243,7 @@ struct ScanFrameSource: Sendable {
   func decodeSkipping(_ file: Int, plan: ChunkPlan, mustDecode: [Bool], into pipe: FramePipe<FramePosition>,
                       _ tally: inout Tally, _ skipping: inout FileSkipping) throws {
     let entry = timeline.entries[file]
-    let cores = ProcessInfo.processInfo.activeProcessorCount
-    let decoders = settings.chunked == false ? 1 : settings.threads == 0 ? max(2, cores) : settings.threads
+    let decoders = settings.chunked == false ? 1 : min(settings.threads == 0 ? chunkDecoders : settings.threads, InputLimits.maxDecoderThreads)
     let decoder = ChunkedDecoder(path: entry.path, plan: plan, options: settings.open, width: width, height: height, decoders: decoders)
     gate.begin(mustDecode: mustDecode)
     var resume = false
